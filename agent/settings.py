@@ -1,0 +1,192 @@
+"""Every knob, in one pydantic-settings model, read once and injected.
+
+Sources, strongest first: keyword arguments, a store's TOML file
+(``Settings.load(path)``), ``ESCALATE_*`` environment variables
+(``ESCALATE_LLM__BASE_URL``), the defaults below. Unknown keys are rejected by
+name so that a typo in a store's TOML fails loudly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agent.errors import ConfigError
+
+Vertical = Literal["apparel", "beauty", "supplements", "electronics", "home", "general"]
+Queue = Literal["billing", "compliance", "technical", "sales", "orders", "vip", "general"]
+VERTICALS: tuple[str, ...] = Vertical.__args__  # type: ignore[attr-defined]
+QUEUES: tuple[str, ...] = Queue.__args__  # type: ignore[attr-defined]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LLMSettings(_Section):
+    base_url: str | None = None
+    """OpenAI-compatible endpoint (``https://.../v1``). None: the offline extractive backend."""
+    api_key: SecretStr = SecretStr("not-needed")
+    """Sent as a bearer token; local servers (vLLM, Ollama, llama.cpp) ignore it."""
+    model: str = "gpt-4o-mini"
+    """Chat model that drafts answers and writes handoff summaries."""
+    timeout_s: float = Field(20.0, gt=0)
+    """Per-request timeout; the client's own default (600 s) is far too long for a chat."""
+    max_retries: int = Field(2, ge=0, le=10)
+    """Retries on 429/5xx/timeouts, honouring Retry-After."""
+    temperature: float = Field(0.0, ge=0, le=2)
+
+
+class EmbeddingSettings(_Section):
+    backend: Literal["local", "openai"] = "local"
+    """local: all-MiniLM-L6-v2 on ONNX Runtime from packaged files. openai: the LLM endpoint."""
+    model: str = "text-embedding-3-small"
+    """Model name for the openai backend (ignored by the local one)."""
+    base_url: str | None = None
+    """Embeddings endpoint; defaults to ``llm.base_url``."""
+    threads: int = Field(2, ge=1, le=64)
+    """ONNX Runtime intra-op threads for the local model."""
+
+
+class KnowledgeSettings(_Section):
+    chroma_path: Path | None = None
+    """Embedded Chroma folder; default ``<data_dir>/chroma``."""
+    chroma_url: str | None = None
+    """A Chroma server (``http://host:8000``); overrides chroma_path."""
+    chunk_max_tokens: int = Field(160, ge=32, le=2000)
+    """Upper bound of a chunk in cl100k tokens (the local embedder's window is ~180)."""
+    top_k: int = Field(4, ge=1, le=20)
+    """Chunks retrieved per question."""
+
+
+class TriggerSettings(_Section):
+    explicit_extra_phrases: list[str] = []
+    """More ways this store's shoppers ask for a person."""
+    sensitive_extra: dict[str, list[str]] = {}
+    """Store topics: name -> regular expressions (case-insensitive) that trip it."""
+    sensitive_disabled: list[str] = []
+    """Default topics this store turns off (by name, see ``escalate triggers``)."""
+    sentiment_threshold: float = Field(-0.55, ge=-1, le=0)
+    """VADER compound score at or below which the shopper is taken to be upset."""
+    loop_similarity: float = Field(0.72, gt=0, le=1)
+    """How alike two shopper messages must be to count as the same question."""
+    loop_repeats: int = Field(2, ge=1)
+    """Asking the same thing this many more times (three strikes: 2) hands off."""
+    failed_answers: int = Field(2, ge=1)
+    """Consecutive answers the shopper rejects before we hand off."""
+    vip_tiers: list[str] = ["vip", "platinum", "gold"]
+    """Customer-record tiers treated as VIP (never what the shopper claims)."""
+    vip_lifetime_value: float | None = 1500.0
+    """Lifetime value at or above which a customer is VIP; None disables the rule."""
+    vip_policy: Literal["problems", "always", "never"] = "problems"
+    """problems: a VIP with an order problem or a complaint goes to a person."""
+    purchase_value_threshold: float = Field(1000.0, ge=0)
+    """A buying question at or above this amount goes to sales."""
+    purchase_quantity_threshold: int = Field(10, ge=2)
+    """A buying question for this many units or more goes to sales."""
+    complexity_questions: int = Field(3, ge=2)
+    """Distinct questions in one message that make it too complex to answer."""
+
+
+class GroundingSettings(_Section):
+    threshold: float = Field(0.5, ge=0, le=1)
+    """Grounding confidence below which a draft is never sent."""
+    threshold_by_vertical: dict[Vertical, float] = {"supplements": 0.55, "beauty": 0.52}
+    """Stricter thresholds where a wrong answer costs more."""
+    min_retrieval_score: float = Field(0.3, ge=0, le=1)
+    """Below this cosine similarity the best chunk is not about the question."""
+
+    def threshold_for(self, vertical: str) -> float:
+        return self.threshold_by_vertical.get(vertical, self.threshold)  # type: ignore[call-overload]
+
+
+class QueueSettings(_Section):
+    team: str
+    """How the shopper hears the team named."""
+    wait_minutes: int = Field(5, ge=0)
+    """Typical wait to reach a person in this queue while on shift."""
+
+
+def _default_queues() -> dict[str, QueueSettings]:
+    names = {
+        "billing": ("our billing team", 6),
+        "compliance": ("our product safety specialists", 10),
+        "technical": ("our technical support team", 8),
+        "sales": ("our sales advisors", 4),
+        "orders": ("our order support team", 5),
+        "vip": ("your dedicated VIP concierge", 2),
+        "general": ("our customer care team", 5),
+    }
+    return {q: QueueSettings(team=t, wait_minutes=w) for q, (t, w) in names.items()}
+
+
+class HandoffSettings(_Section):
+    queues: dict[Queue, QueueSettings] = Field(default_factory=_default_queues)  # type: ignore[arg-type]
+    offline_reply_hours: int = Field(24, ge=1)
+    """Promise made in the offline-ticket message."""
+    while_you_wait: str = "While you wait, you can check your order status any time under Account > Orders."
+    """The 'something useful to do meanwhile' line."""
+
+
+class Settings(BaseSettings):
+    """Everything a store can set. Load with :meth:`Settings.load`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ESCALATE_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    store_name: str = "our store"
+    """How the bot names the shop."""
+    vertical: Vertical = "general"
+    """Default vertical: selects sensitive packs and thresholds."""
+    data_dir: Path = Path(".escalate")
+    """Conversations (SQLite) and, by default, the vector store live here."""
+    max_message_chars: int = Field(20_000, ge=100)
+    """Longer shopper messages are cut to this many characters (and the cut is noted)."""
+    llm: LLMSettings = LLMSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    knowledge: KnowledgeSettings = KnowledgeSettings()
+    triggers: TriggerSettings = TriggerSettings()
+    grounding: GroundingSettings = GroundingSettings()
+    handoff: HandoffSettings = HandoffSettings()
+
+    @classmethod
+    def load(cls, path: Path | str | None = None, **overrides: Any) -> Settings:
+        """Read a store's TOML file (optional) and validate everything, naming bad keys."""
+        data: dict[str, Any] = {}
+        where = "settings"
+        if path is not None:
+            where = str(path)
+            try:
+                data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except FileNotFoundError as exc:
+                raise ConfigError(f"{where}: file not found") from exc
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+        data.update(overrides)
+        try:
+            return cls(**data)
+        except ValidationError as exc:
+            raise ConfigError(describe_validation_error(exc, where)) from exc
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.knowledge.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def conversations_path(self) -> Path:
+        return self.data_dir / "conversations.sqlite"
+
+
+def describe_validation_error(exc: ValidationError, where: str) -> str:
+    """One line per problem, each naming the dotted key, e.g. ``triggers.loop_repets``."""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(root)"
+        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        lines.append(f"{where}: {key}: {msg}")
+    return "\n".join(lines)

@@ -1,0 +1,143 @@
+"""The graph's state (a TypedDict) and the small pydantic models it carries.
+
+The state holds plain JSON-able dicts (``model_dump(mode="json")``) so the
+checkpointer can store any conversation without knowing our classes; nodes
+convert to the models below at their edges.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["shopper", "bot", "agent", "system"]
+TriggerKind = Literal[
+    "explicit",
+    "sensitive",
+    "low_confidence",
+    "sentiment",
+    "loop",
+    "vip",
+    "account_action",
+    "purchase_intent",
+    "complexity",
+]
+TRIGGER_KINDS: tuple[str, ...] = TriggerKind.__args__  # type: ignore[attr-defined]
+Mode = Literal["bot", "human"]
+
+
+class Turn(BaseModel):
+    """One line of the transcript."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Role
+    text: str
+    at: str
+    """ISO-8601 time (UTC) the line was written."""
+    kind: Literal["message", "button", "notice"] = "message"
+    """button: the shopper pressed 'talk to a person'; notice: a system line."""
+
+
+class OrderItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    sku: str | None = None
+    name: str | None = None
+    qty: int | None = None
+
+
+class Order(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    status: str | None = None
+    total: float | None = None
+    currency: str | None = None
+    placed_at: str | None = None
+    items: list[OrderItem] = []
+
+
+class Customer(BaseModel):
+    """What the bot runtime knows about the shopper (CRM and orders); all optional."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    tier: str | None = None
+    lifetime_value: float | None = None
+    orders: list[Order] = []
+
+
+class TriggerHit(BaseModel):
+    """One reason to hand off, with the evidence that tripped it."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: TriggerKind
+    reason: str
+    """Human-readable: which rule or topic fired."""
+    evidence: str = ""
+    """The words or values that tripped it."""
+    score: float | None = None
+    """A measure where the rule has one (similarity, sentiment, confidence)."""
+
+
+class Citation(BaseModel):
+    """A retrieved chunk an answer relies on."""
+
+    model_config = ConfigDict(extra="forbid")
+    chunk_id: str
+    doc_id: str
+    title: str = ""
+    heading: str = ""
+    source: Literal["kb", "learned"] = "kb"
+    score: float | None = None
+
+
+class Sentiment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    compound: float = Field(ge=-1, le=1)
+    """VADER compound score, -1 (most negative) to 1."""
+    label: Literal["positive", "neutral", "negative", "distressed"]
+
+
+class Extracted(BaseModel):
+    """What the shopper told us in their own words: kept so nobody asks again."""
+
+    model_config = ConfigDict(extra="forbid")
+    order_ids: list[str] = []
+    emails: list[str] = []
+    phones: list[str] = []
+    names: list[str] = []
+
+
+class ConversationState(TypedDict, total=False):
+    """LangGraph state of one conversation (one thread)."""
+
+    # per turn input
+    incoming: str
+    """The shopper's message as received (already bounded by the runtime)."""
+    action: Literal["message", "talk_to_person"]
+    agents_online: bool
+    now: str
+    # across turns
+    transcript: Annotated[list[dict[str, Any]], operator.add]
+    customer: dict[str, Any]
+    vertical: str
+    mode: Mode
+    extracted: dict[str, Any]
+    answered: Annotated[list[dict[str, Any]], operator.add]
+    """Questions the bot answered, with citations: {question, answer, citations}."""
+    failed_answers: int
+    # per turn working values (overwritten each turn)
+    notes: list[str]
+    triggers: list[dict[str, Any]]
+    sentiment: dict[str, Any]
+    intent: str
+    retrieved: list[dict[str, Any]]
+    draft: dict[str, Any]
+    verdict: dict[str, Any]
+    reply: dict[str, Any]
+    handoff: dict[str, Any]
+    resolution: dict[str, Any]
