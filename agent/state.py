@@ -116,6 +116,7 @@ class ConversationState(TypedDict, total=False):
     """LangGraph state of one conversation (one thread)."""
 
     # per turn input
+    conversation_id: str
     incoming: str
     """The shopper's message as received (already bounded by the runtime)."""
     action: Literal["message", "talk_to_person"]
@@ -130,6 +131,8 @@ class ConversationState(TypedDict, total=False):
     answered: Annotated[list[dict[str, Any]], operator.add]
     """Questions the bot answered, with citations: {question, answer, citations}."""
     failed_answers: int
+    topics: list[str]
+    """Sensitive topics that fired this turn."""
     # per turn working values (overwritten each turn)
     notes: list[str]
     triggers: list[dict[str, Any]]

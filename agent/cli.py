@@ -1,0 +1,178 @@
+"""The `escalate` command: parse, call one library function, print. No business logic here."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from agent.errors import EscalationError
+from agent.settings import Settings
+
+app = typer.Typer(help="An e-commerce support bot that answers from its knowledge base and hands the rest to people.", no_args_is_help=True, pretty_exceptions_enable=False)
+kb = typer.Typer(help="Build and search the knowledge base.", no_args_is_help=True)
+app.add_typer(kb, name="kb")
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="A store's settings TOML.", envvar="ESCALATE_CONFIG")]
+
+
+def _settings(config: Path | None) -> Settings:
+    return Settings.load(config)
+
+
+def _agent(config: Path | None):
+    from agent.runtime import EscalationAgent
+
+    return EscalationAgent(_settings(config))
+
+
+def _customer(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise EscalationError(f"{path}: cannot read the customer record: {exc}") from exc
+
+
+@app.command()
+def demo(
+    config: ConfigOpt = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Play only these conversation ids.")] = None,
+) -> None:
+    """Ingest the bundled sample store and play its sample conversations."""
+    from agent.demo import run_demo
+
+    run_demo(_settings(config), only=only, console=console)
+
+
+@kb.command("ingest")
+def kb_ingest(path: Annotated[Path, typer.Argument(help="Folder of .md .txt .html .json .csv files.")], config: ConfigOpt = None) -> None:
+    """Read a folder into the vector store; unchanged files are skipped, deleted ones removed."""
+    from agent.ingest_cli import ingest_with_progress
+    from agent.knowledge_base import make_embedder, open_store
+
+    settings = _settings(config)
+    embedder = make_embedder(settings)
+    report = ingest_with_progress(path, open_store(settings, embedder), embedder, settings, console)
+    console.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed; {report.chunks_written} chunks written in {report.seconds:.2f}s; "
+        f"{len(report.problems)} problem(s)"
+    )
+
+
+@kb.command("search")
+def kb_search(query: str, k: Annotated[int, typer.Option("-k", min=1, max=50)] = 5, config: ConfigOpt = None) -> None:
+    """Show the chunks that best match a query, with their similarity."""
+    from agent.knowledge_base import open_store
+
+    table = Table("score", "chunk", "text")
+    for sc in open_store(_settings(config)).search(query, k):
+        table.add_row(f"{sc.score:.3f}", sc.chunk.id, sc.chunk.text[:160].replace("\n", " "))
+    console.print(table)
+
+
+@kb.command("bench")
+def kb_bench(repeats: Annotated[int, typer.Option(min=3)] = 30) -> None:
+    """Time Chroma's stock embedder against ours on the same model files."""
+    from knowledge.embedder_bench import compare_with_chroma
+    from agent.demo import SAMPLE_SET
+    from knowledge.documents import load_folder
+
+    docs, _ = load_folder(SAMPLE_SET / "kb")
+    texts = [s.text for d in docs for s in d.sections][:200]
+    console.print_json(data=compare_with_chroma(texts, repeats))
+
+
+@app.command()
+def send(
+    conversation: str,
+    text: str,
+    customer: Annotated[Path | None, typer.Option(help="JSON file with the customer record.")] = None,
+    offline: Annotated[bool, typer.Option("--agents-offline", help="No live agents on shift.")] = False,
+    button: Annotated[bool, typer.Option("--button", help="Press 'Talk to a person' instead of sending text.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Send one shopper message and print the reply as JSON."""
+    agent = _agent(config)
+    record = _customer(customer)
+    if button:
+        reply = agent.request_human(conversation, customer=record, agents_online=not offline)
+    else:
+        reply = agent.send(conversation, text, customer=record, agents_online=not offline)
+    console.print_json(reply.model_dump_json())
+
+
+@app.command()
+def chat(
+    conversation: Annotated[str, typer.Option(help="Conversation id (continue an old one).")] = "cli",
+    customer: Annotated[Path | None, typer.Option(help="JSON file with the customer record.")] = None,
+    offline: Annotated[bool, typer.Option("--agents-offline")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Chat with the bot in the terminal; type /human for the button, /quit to leave."""
+    from agent.render import show_reply
+
+    agent = _agent(config)
+    record = _customer(customer)
+    while True:
+        try:
+            text = console.input("[bold cyan]you> [/]")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if text.strip() == "/quit":
+            break
+        if text.strip() == "/human":
+            show_reply(console, agent.request_human(conversation, customer=record, agents_online=not offline))
+        else:
+            show_reply(console, agent.send(conversation, text, customer=record, agents_online=not offline))
+
+
+@app.command()
+def resolve(conversation: str, resolution: str, agent_name: Annotated[str, typer.Option("--agent")] = "agent", config: ConfigOpt = None) -> None:
+    """Record a human agent's resolution; the conversation returns to the bot."""
+    view = _agent(config).resolve(conversation, resolution, agent=agent_name)
+    console.print(f"conversation {view.conversation_id} resolved; mode is now {view.mode}")
+
+
+@app.command()
+def show(conversation: str, as_json: Annotated[bool, typer.Option("--json")] = False, config: ConfigOpt = None) -> None:
+    """Print a conversation's transcript and its last handoff."""
+    from agent.render import handoff_panel
+
+    view = _agent(config).conversation(conversation)
+    if as_json:
+        console.print_json(view.model_dump_json())
+        return
+    for turn in view.transcript:
+        console.print(f"[dim]{turn.at}[/] [bold]{turn.role}[/]: {turn.text}")
+    if view.handoff:
+        console.print(handoff_panel(view.handoff))
+    console.print(f"mode: {view.mode}")
+
+
+@app.command()
+def triggers(vertical: Annotated[str, typer.Option()] = "general", config: ConfigOpt = None) -> None:
+    """List the sensitive topics in force for a vertical."""
+    from agent.triggers import sensitive_topics
+
+    for name in sensitive_topics(vertical, _settings(config).triggers):
+        console.print(name)
+
+
+def main() -> None:
+    """Entry point: domain errors become one line and exit code 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except EscalationError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise SystemExit(2) from None

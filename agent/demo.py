@@ -1,0 +1,53 @@
+"""The demo: ingest the sample store, play its conversations, show every answer and handoff."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rich.console import Console
+from rich.rule import Rule
+
+from agent.ingest_cli import ingest_with_progress
+from agent.knowledge_base import make_embedder, open_store
+from agent.render import show_reply
+from agent.runtime import EscalationAgent
+from agent.settings import Settings
+from evals.schema import Case, read_cases
+
+SAMPLE_SET = Path(__file__).resolve().parent.parent / "evals" / "sets" / "sample-store"
+
+
+def play(agent: EscalationAgent, case: Case, console: Console) -> None:
+    """Feed a case's turns until a handoff, printing each exchange."""
+    cid = f"demo-{case.id}"
+    console.print(Rule(f"[bold]{case.id}[/] · {case.vertical} · {case.notes or ''}", align="left"))
+    for n, text in enumerate(case.turns, 1):
+        console.print(f"[bold cyan]shopper ({n})[/] {text}")
+        reply = agent.send(cid, text, customer=case.customer, agents_online=case.agents_online, vertical=case.vertical)
+        show_reply(console, reply)
+        if reply.kind == "handoff":
+            break
+
+
+def run_demo(settings: Settings, set_dir: Path = SAMPLE_SET, only: list[str] | None = None, console: Console | None = None) -> int:
+    """Returns the number of conversations played."""
+    console = console or Console()
+    embedder = make_embedder(settings)
+    store = open_store(settings, embedder)
+    report = ingest_with_progress(set_dir / "kb", store, embedder, settings, console)
+    console.print(f"knowledge base: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, {report.chunks_written} chunks written")
+    # Fresh conversations each run, so the demo always shows the same story.
+    conversations = settings.data_dir / "demo-conversations"
+    shutil.rmtree(conversations, ignore_errors=True)
+    demo_settings = settings.model_copy(update={"data_dir": conversations})
+    agent = EscalationAgent(demo_settings, retriever=store)
+    cases, problems = read_cases(set_dir / "demo.jsonl")
+    for problem in problems:
+        console.print(f"[yellow]skipped[/] {problem}")
+    chosen = [c for c in cases if not only or c.id in only]
+    for case in chosen:
+        play(agent, case, console)
+    mode = "offline extractive backend (answers quote the KB)" if agent.context.llm.extractive else agent.context.llm.name
+    console.print(Rule(f"{len(chosen)} conversations played with the {mode}"))
+    return len(chosen)

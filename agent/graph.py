@@ -1,0 +1,47 @@
+"""The state machine, wiring only: one line per node, one line per edge.
+
+    intake -> triggers --(any trigger)--> handoff -> human <-> (shopper lines) -> END
+                  \\--> retrieve -> answer -> verify --(below threshold)--> handoff
+                                                   \\--> respond -> END
+"""
+
+from __future__ import annotations
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from agent.context import Context
+from agent.nodes.answer import answer
+from agent.nodes.handoff import handoff
+from agent.nodes.human import human
+from agent.nodes.intake import intake
+from agent.nodes.respond import respond
+from agent.nodes.retrieve import retrieve
+from agent.nodes.routes import after_human, after_triggers, after_verify
+from agent.nodes.triggers import triggers
+from agent.nodes.verify import verify
+from agent.state import ConversationState
+
+
+def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+    graph = StateGraph(ConversationState, context_schema=Context)
+    graph.add_node("intake", intake)
+    graph.add_node("triggers", triggers)
+    graph.add_node("retrieve", retrieve)
+    graph.add_node("answer", answer)
+    graph.add_node("verify", verify)
+    graph.add_node("respond", respond)
+    graph.add_node("handoff", handoff)
+    graph.add_node("human", human)
+
+    graph.add_edge(START, "intake")
+    graph.add_edge("intake", "triggers")
+    graph.add_conditional_edges("triggers", after_triggers)
+    graph.add_edge("retrieve", "answer")
+    graph.add_edge("answer", "verify")
+    graph.add_conditional_edges("verify", after_verify)
+    graph.add_edge("respond", END)
+    graph.add_edge("handoff", "human")
+    graph.add_conditional_edges("human", after_human)
+    return graph.compile(checkpointer=checkpointer)

@@ -1,0 +1,38 @@
+"""intake: record the shopper's message and what it tells us about them."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.extract import extract, merge
+from agent.state import ConversationState, Customer, Extracted, Turn
+
+BUTTON_TEXT = "[pressed: Talk to a person]"
+
+
+def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
+    """Append the message to the transcript and reset this turn's working values."""
+    now = state.get("now") or runtime.context.now()
+    pressed = state.get("action") == "talk_to_person"
+    text = state.get("incoming", "")
+    turn = Turn(
+        role="shopper",
+        text=text or BUTTON_TEXT if pressed else text,
+        at=now,
+        kind="button" if pressed and not text else "message",
+    )
+    customer = Customer(**state.get("customer", {}))
+    extracted = merge(Extracted(**state.get("extracted", {})), extract(text, customer))
+    return {
+        "transcript": [turn.model_dump()],
+        "extracted": extracted.model_dump(),
+        "mode": "bot",
+        "triggers": [],
+        "topics": [],
+        "retrieved": [],
+        "draft": {},
+        "verdict": {},
+        "reply": {},
+        "notes": [],
+    }

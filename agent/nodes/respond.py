@@ -1,0 +1,66 @@
+"""respond: send the verified answer with its citations and confidence."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.llm import Draft
+from agent.nodes.retrieve import question_of
+from agent.reply import TALK_TO_PERSON
+from agent.state import Citation, ConversationState, Turn
+from knowledge.models import ScoredChunk
+
+EXTRACTIVE_NOTE = "Quoted from our help centre:"
+
+
+def _citations(draft: Draft, retrieved: list[ScoredChunk]) -> list[Citation]:
+    by_id = {sc.chunk.id: sc for sc in retrieved}
+    ids = dict.fromkeys(c for claim in draft.sentences for c in claim.citations if c in by_id)
+    return [
+        Citation(
+            chunk_id=i,
+            doc_id=by_id[i].chunk.doc_id,
+            title=by_id[i].chunk.title,
+            heading=by_id[i].chunk.heading,
+            source=by_id[i].chunk.source,
+            score=round(by_id[i].score, 4),
+        )
+        for i in ids
+    ]
+
+
+def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
+    """The answer with [n] markers and a numbered source list."""
+    number = {c.chunk_id: n for n, c in enumerate(citations, 1)}
+    body = " ".join(
+        f"{claim.text} " + "".join(f"[{number[c]}]" for c in claim.citations if c in number)
+        for claim in draft.sentences
+    )
+    sources = "\n".join(
+        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.doc_id})" for n, c in enumerate(citations, 1)
+    )
+    lead = f"{EXTRACTIVE_NOTE}\n" if extractive else ""
+    return f"{lead}{body.strip()}\n\nSources:\n{sources}"
+
+
+def respond(state: ConversationState, runtime: Runtime[Context]) -> dict:
+    """Write the answer to the transcript and hand it to the runtime."""
+    ctx = runtime.context
+    draft = Draft(**state["draft"])
+    citations = _citations(draft, [ScoredChunk(**c) for c in state.get("retrieved", [])])
+    text = render(draft, citations, ctx.llm.extractive)
+    confidence = state.get("verdict", {}).get("confidence")
+    return {
+        "transcript": [Turn(role="bot", text=text, at=ctx.now()).model_dump()],
+        "answered": [
+            {"question": question_of(state), "answer": text, "citations": [c.model_dump() for c in citations]}
+        ],
+        "reply": {
+            "kind": "answer",
+            "messages": [text],
+            "citations": [c.model_dump() for c in citations],
+            "confidence": confidence,
+            "actions": [TALK_TO_PERSON],
+        },
+    }

@@ -1,0 +1,30 @@
+"""The graph's conditional edges: small, typed, and loud on impossible states."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.graph import END
+
+from agent.state import ConversationState
+
+
+def after_triggers(state: ConversationState) -> Literal["handoff", "retrieve"]:
+    """Any trigger hands off at once; otherwise look for an answer."""
+    return "handoff" if state.get("triggers") else "retrieve"
+
+
+def after_verify(state: ConversationState) -> Literal["respond", "handoff"]:
+    """Only a draft that passed the grounding gate is sent."""
+    verdict = state.get("verdict")
+    if not verdict:
+        raise RuntimeError("verify produced no verdict")
+    return "respond" if verdict["passed"] else "handoff"
+
+
+def after_human(state: ConversationState) -> Literal["human", "__end__"]:
+    """Keep waiting until the human resolves the conversation."""
+    mode = state.get("mode")
+    if mode not in ("human", "bot"):
+        raise RuntimeError(f"impossible conversation mode after a human step: {mode!r}")
+    return "human" if mode == "human" else END

@@ -1,0 +1,33 @@
+"""triggers: every reason to hand off now, with its evidence."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.state import ConversationState, Customer, Turn
+from agent.triggers import TriggerContext, detect
+
+
+def triggers(state: ConversationState, runtime: Runtime[Context]) -> dict:
+    """Run the trigger rules on the latest message; count rejected answers."""
+    settings = runtime.context.settings
+    transcript = [Turn(**t) for t in state.get("transcript", [])]
+    result = detect(
+        TriggerContext(
+            message=state.get("incoming", ""),
+            action=state.get("action", "message"),
+            history=transcript[:-1],
+            customer=Customer(**state.get("customer", {})),
+            vertical=state.get("vertical") or settings.vertical,
+            failed_answers=state.get("failed_answers", 0),
+        ),
+        settings.triggers,
+    )
+    return {
+        "triggers": [h.model_dump() for h in result.hits],
+        "sentiment": result.sentiment.model_dump(),
+        "intent": result.intent,
+        "topics": result.topics,
+        "failed_answers": state.get("failed_answers", 0) + 1 if result.answer_rejected else 0,
+    }

@@ -1,0 +1,52 @@
+"""What the shopper is told when a person takes over: who, how long, what to do meanwhile."""
+
+from __future__ import annotations
+
+from agent.package import ShopperMessages
+from agent.settings import Settings
+
+# Where waiting could hurt someone, the useful thing to do meanwhile is safety first.
+_SAFETY_FIRST = {
+    "self_harm": "If you are thinking about harming yourself, please contact your local emergency number or a crisis line now; you don't have to wait for us.",
+    "medical_emergency": "If this is a medical emergency, please call your local emergency number now.",
+    "allergic_reaction": "If you have trouble breathing or swelling of the face or throat, call your local emergency number now. Otherwise, please stop using the product.",
+    "battery": "Please stop using and charging the device, unplug it, and keep it away from anything flammable.",
+    "fire": "Please stop using the product, unplug it if it is safe to do so, and keep away from smoke.",
+    "reaction": "Please stop using the product and rinse the area with cool water.",
+}  # fmt: skip
+
+
+def _meanwhile(settings: Settings, topics: list[str]) -> str:
+    for key, text in _SAFETY_FIRST.items():
+        if any(key in t for t in topics):
+            return text
+    return settings.handoff.while_you_wait
+
+
+def shopper_messages(
+    settings: Settings,
+    queue: str,
+    online: bool,
+    ticket: str,
+    name: str | None,
+    email: str | None,
+    topics: list[str],
+) -> ShopperMessages:
+    """Live: the three wait-window messages. Off shift: the offline-ticket message."""
+    q = settings.handoff.queues[queue]  # type: ignore[index]
+    hello = f"Thanks, {name.split()[0]}. " if name else "Thanks. "
+    if online:
+        minutes = "a few minutes" if q.wait_minutes <= 2 else f"about {q.wait_minutes} minutes"
+        return ShopperMessages(
+            mode="live",
+            confirmation=f"{hello}I'm passing this conversation to {q.team} now. They will see everything you've told me, so you won't need to repeat anything.",
+            wait=f"The usual wait right now is {minutes}.",
+            meanwhile=_meanwhile(settings, topics),
+        )
+    where = f"by email at {email}" if email else "here in this chat"
+    return ShopperMessages(
+        mode="offline_ticket",
+        confirmation=f"{hello}Our team is offline right now, so I've opened ticket {ticket} for {q.team} with everything you've told me.",
+        wait=f"You'll hear back {where} within {settings.handoff.offline_reply_hours} hours.",
+        meanwhile=_meanwhile(settings, topics),
+    )
