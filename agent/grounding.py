@@ -5,7 +5,11 @@ KB does not answer; a sentence cites nothing or cites a chunk that was not
 retrieved; a sentence states a number, price, duration or percentage that
 none of its cited chunks states.
 
-Otherwise confidence blends three measured signals, each in [0, 1]:
+Otherwise confidence is the weaker of two things, each in [0, 1]: how well
+the claims are supported, and how well the cited chunks match the question
+(0.6 relevance + 0.4 coverage). A verbatim quote of an off-topic chunk is
+fully supported but does not answer; a paraphrase of the right chunk
+matches the question but may drift from it. The signals:
 
 - relevance: the best cited chunk's retrieval similarity, scaled between
   ``min_retrieval_score`` (0) and ``min_retrieval_score + 0.35`` (1);
@@ -24,7 +28,7 @@ from agent.claims import content_words, unsupported_quantities
 from agent.llm import Draft
 from knowledge.models import ScoredChunk
 
-WEIGHTS = {"relevance": 0.45, "support": 0.35, "coverage": 0.20}
+TOPICAL_WEIGHTS = {"relevance": 0.6, "coverage": 0.4}
 
 
 class Verdict(BaseModel):
@@ -78,9 +82,8 @@ def verify(
     cited_words = set().union(*(content_words(sc.chunk.embed_text) for sc in cited))
     asked = content_words(question)
     coverage = len(asked & cited_words) / len(asked) if asked else 1.0
-    confidence = round(
-        WEIGHTS["relevance"] * relevance + WEIGHTS["support"] * support + WEIGHTS["coverage"] * coverage, 4
-    )
+    topical = TOPICAL_WEIGHTS["relevance"] * relevance + TOPICAL_WEIGHTS["coverage"] * coverage
+    confidence = round(min(support, topical), 4)
     problems = [
         f"{name} is low ({value:.2f})"
         for name, value in (("relevance", relevance), ("support", support), ("coverage", coverage))

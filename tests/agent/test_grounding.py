@@ -1,0 +1,52 @@
+from agent.grounding import verify
+from agent.llm import Claim, Draft
+from tests.fakes import SAMPLE_KB, LexicalRetriever
+
+RETURNS_Q = "How many days do I have to return unworn items?"
+
+
+def _retrieved(q=RETURNS_Q):
+    return LexicalRetriever(SAMPLE_KB).search(q, 4)
+
+
+def test_verbatim_quote_passes():
+    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 30 days of delivery.", citations=["policies/returns.md#0"])])
+    verdict = verify(draft, RETURNS_Q, _retrieved(), threshold=0.5, min_score=0.3)
+    assert verdict.passed, verdict
+    assert verdict.support == 1.0
+
+
+def test_changed_number_is_blocked():
+    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 60 days of delivery.", citations=["policies/returns.md#0"])])
+    verdict = verify(draft, RETURNS_Q, _retrieved(), threshold=0.5, min_score=0.3)
+    assert not verdict.passed and verdict.confidence == 0.0
+    assert "60 day" in verdict.problems[0]
+
+
+def test_number_from_an_uncited_chunk_is_blocked():
+    # $5.95 is in the KB, but not in the chunk this sentence cites
+    draft = Draft(answerable=True, sentences=[Claim(text="Returns cost $5.95.", citations=["policies/returns.md#0"])])
+    assert not verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3).passed
+
+
+def test_sentence_without_citation_is_blocked():
+    draft = Draft(answerable=True, sentences=[Claim(text="You can return items.", citations=[])])
+    verdict = verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3)
+    assert not verdict.passed and "cites no retrieved chunk" in verdict.problems[0]
+
+
+def test_citation_of_a_chunk_not_retrieved_is_blocked():
+    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 30 days of delivery.", citations=["made/up.md#9"])])
+    assert not verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3).passed
+
+
+def test_unanswerable_draft_is_blocked():
+    assert not verify(Draft(answerable=False, sentences=[]), RETURNS_Q, _retrieved(), 0.5, 0.3).passed
+
+
+def test_off_topic_quote_scores_low_coverage():
+    q = "Do you ship to Antarctica by icebreaker?"
+    draft = Draft(answerable=True, sentences=[Claim(text="Standard shipping costs $5.95 and takes 5-7 business days.", citations=["policies/shipping.md#0"])])
+    verdict = verify(draft, q, _retrieved(q), 0.5, 0.3)
+    assert verdict.coverage < 0.5
+    assert not verdict.passed
