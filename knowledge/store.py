@@ -1,0 +1,187 @@
+"""The vector store: the one module that talks to Chroma.
+
+We always pass our own vectors (collections have no embedding function), and
+each embedder gets its own collection, so switching embedders never mixes
+dimensions. Chroma's nested-list results become ScoredChunks right here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings
+
+from agent.errors import VectorStoreError
+from knowledge.embeddings import Embedder
+from knowledge.models import Chunk, ScoredChunk
+from knowledge.store_address import collection_name, parse_url
+
+__all__ = ["VectorStore", "stock_chroma_embedder"]
+
+_FIELDS = ("doc_id", "title", "heading", "n_tokens", "doc_sha256", "source")
+_PAGE = 5000
+
+
+@contextmanager
+def _chroma(what: str) -> Iterator[None]:
+    """Translate whatever Chroma raises (ChromaError, ValueError, httpx, sqlite...) into ours."""
+    try:
+        yield
+    except VectorStoreError:
+        raise
+    except Exception as exc:  # chromadb has no single base exception
+        raise VectorStoreError(f"vector store: {what} failed: {exc}") from exc
+
+
+class VectorStore:
+    """Chunks and their vectors in one Chroma collection (embedded on disk, or a server)."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        path: Path | None = None,
+        url: str | None = None,
+        collection: str = "kb",
+    ) -> None:
+        if (path is None) == (url is None):
+            raise VectorStoreError("give the vector store either a folder path or a server url")
+        self.embedder = embedder
+        self.path, self.url = path, url
+        self.name = collection_name(collection, embedder.name)
+        self._logical = collection
+        self._collection: Any = None
+        self._batch = _PAGE
+
+    def count(self) -> int:
+        """How many chunks the collection holds."""
+        with _chroma("counting chunks"):
+            return int(self._coll().count())
+
+    def manifest(self) -> dict[str, str]:
+        """doc_id -> doc_sha256 of every KB document (learned answers are not listed)."""
+        found: dict[str, str] = {}
+        for offset in range(0, self.count(), _PAGE):
+            with _chroma("reading the manifest"):
+                page = self._coll().get(include=["metadatas"], limit=_PAGE, offset=offset)
+            for meta in page["metadatas"] or []:
+                if meta and meta.get("source", "kb") == "kb":
+                    found[str(meta["doc_id"])] = str(meta.get("doc_sha256", ""))
+        return found
+
+    def replace_document(
+        self, doc_id: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        """Delete the document's old chunks, then write these (one vector per chunk)."""
+        if len(chunks) != len(vectors):
+            raise VectorStoreError(f"{doc_id}: {len(chunks)} chunks but {len(vectors)} vectors")
+        strangers = sorted({c.doc_id for c in chunks} - {doc_id})
+        if strangers:
+            raise VectorStoreError(f"{doc_id}: chunks of other documents given: {strangers}")
+        self.delete_document(doc_id)
+        for start in range(0, len(chunks), self._batch):
+            batch = chunks[start : start + self._batch]
+            with _chroma(f"writing the chunks of {doc_id}"):
+                self._coll().add(
+                    ids=[c.id for c in batch],
+                    embeddings=[list(v) for v in vectors[start : start + self._batch]],
+                    documents=[c.text for c in batch],
+                    metadatas=[{f: getattr(c, f) for f in _FIELDS} for c in batch],
+                )
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove every chunk of ``doc_id`` (nothing happens if there is none)."""
+        with _chroma(f"deleting the chunks of {doc_id}"):
+            self._coll().delete(where={"doc_id": doc_id})
+
+    def search(self, query: str, k: int) -> list[ScoredChunk]:
+        """The ``k`` chunks most similar to ``query``, best first (score = cosine similarity)."""
+        if k <= 0:
+            return []
+        return self.search_vector(self.embedder.embed([query])[0], k)
+
+    def search_vector(self, vector: Sequence[float], k: int) -> list[ScoredChunk]:
+        """The ``k`` chunks nearest to ``vector``, best first; an empty store gives []."""
+        if k <= 0:
+            return []
+        with _chroma("searching"):
+            found = self._coll().query(  # k above the count (or 0) just returns fewer rows
+                query_embeddings=[list(vector)],
+                n_results=k,
+                include=["documents", "metadatas", "distances"],
+            )
+        rows = zip(
+            found["ids"][0],
+            found["documents"][0],
+            found["metadatas"][0],
+            found["distances"][0],
+            strict=True,
+        )
+        scored = [
+            ScoredChunk(chunk=_chunk(i, d, m), score=1.0 - float(dist)) for i, d, m, dist in rows
+        ]
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def get_chunk(self, chunk_id: str) -> Chunk | None:
+        """The stored chunk with this id, or None."""
+        with _chroma(f"reading chunk {chunk_id}"):
+            found = self._coll().get(ids=[chunk_id], include=["documents", "metadatas"])
+        if not found["ids"]:
+            return None
+        return _chunk(found["ids"][0], found["documents"][0], found["metadatas"][0])
+
+    def _coll(self) -> Any:
+        """The Chroma collection, created on first use."""
+        if self._collection is None:
+            with _chroma(f"opening collection {self.name} at {self.path or self.url}"):
+                client = self._client()
+                self._batch = min(
+                    _PAGE, int(getattr(client, "get_max_batch_size", lambda: _PAGE)())
+                )
+                self._collection = client.get_or_create_collection(
+                    self.name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"logical": self._logical, "embedder": self.embedder.name},
+                )
+        return self._collection
+
+    def _client(self) -> Any:
+        settings = Settings(anonymized_telemetry=False)
+        if self.path is not None:
+            return chromadb.PersistentClient(path=str(self.path), settings=settings)
+        host, port, ssl = parse_url(self.url or "")
+        return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+
+
+def _chunk(chunk_id: str, text: str | None, meta: Any) -> Chunk:
+    """A Chunk from one Chroma row; a row we did not write is a store error, not a crash."""
+    try:
+        return Chunk(id=chunk_id, text=text or "", **{f: meta[f] for f in _FIELDS})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VectorStoreError(
+            f"vector store: chunk {chunk_id} has unexpected metadata {meta}"
+        ) from exc
+
+
+def stock_chroma_embedder(download_path: Path) -> Any:
+    """Chroma's own ONNXMiniLM_L6_V2 reading ``download_path/onnx``, for benchmarks only.
+
+    It checks only that its six files exist before it would download; the
+    caller fills the folder, and we make any download attempt fail loudly.
+    """
+    from chromadb.utils.embedding_functions import ONNXMiniLM_L6_V2
+
+    function = ONNXMiniLM_L6_V2(preferred_providers=["CPUExecutionProvider"])
+    function.DOWNLOAD_PATH = download_path  # read through self, so an instance attribute wins
+
+    def refuse(url: str, fname: str, chunk_size: int = 1024) -> None:
+        raise VectorStoreError(
+            f"Chroma tried to download {url}: {download_path}/onnx is incomplete"
+        )
+
+    function._download = refuse
+    return function

@@ -1,0 +1,116 @@
+"""Ingest is idempotent and mirrors the folder: added, updated, unchanged, removed."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.errors import KnowledgeError
+from knowledge.ingest import ingest
+from knowledge.store import VectorStore
+
+SHIPPING = "# Shipping\n\n## Times\nOrders ship in two business days.\n\n## Costs\nShipping is free over 50 dollars.\n"
+RETURNS = "# Returns\nReturn unworn items within 30 days for a refund.\n"
+FAQ = '[{"question": "Do you sell gift cards?", "answer": "Yes, from 10 to 500 dollars."}]'
+
+
+@pytest.fixture
+def kb(write, tmp_path):
+    write("shipping.md", SHIPPING)
+    write("policies/returns.md", RETURNS)
+    write("faq.json", FAQ)
+    write("broken.json", "[{")
+    return tmp_path / "kb"
+
+
+def doc_ids_found(store, query):
+    return {hit.chunk.doc_id for hit in store.search(query, 10)}
+
+
+def test_first_ingest_adds_everything_and_reports_problems(kb, store, fake_embedder):
+    report = ingest(kb, store, fake_embedder)
+    assert report.added == ["faq.json", "policies/returns.md", "shipping.md"]
+    assert report.updated == report.unchanged == report.removed == []
+    assert report.chunks_written == store.count() == 4
+    assert [p.path for p in report.problems] == ["broken.json"]
+    assert report.truncated_chunks == []
+    assert report.seconds > 0
+    assert store.search("gift cards", 1)[0].chunk.doc_id == "faq.json"
+
+
+def test_second_ingest_changes_nothing_and_embeds_nothing(kb, store, fake_embedder):
+    ingest(kb, store, fake_embedder)
+    fake_embedder.calls.clear()
+    report = ingest(kb, store, fake_embedder)
+    assert report.unchanged == ["faq.json", "policies/returns.md", "shipping.md"]
+    assert report.added == report.updated == report.removed == []
+    assert report.chunks_written == 0 and fake_embedder.calls == []
+    assert store.count() == 4
+
+
+def test_a_modified_file_is_updated(kb, store, fake_embedder, write):
+    ingest(kb, store, fake_embedder)
+    write(
+        "policies/returns.md",
+        "# Returns\nReturns are accepted within 60 days.\n\n## Exchanges\nSwap sizes free.\n",
+    )
+    report = ingest(kb, store, fake_embedder)
+    assert report.updated == ["policies/returns.md"]
+    assert report.unchanged == ["faq.json", "shipping.md"]
+    assert report.chunks_written == 2 and store.count() == 5
+    texts = [hit.chunk.text for hit in store.search("returns accepted days", 10)]
+    assert "Returns are accepted within 60 days." in texts
+    assert not any("30 days" in text for text in texts)
+
+
+def test_a_deleted_file_is_removed_with_its_chunks(kb, store, fake_embedder):
+    ingest(kb, store, fake_embedder)
+    (kb / "shipping.md").unlink()
+    report = ingest(kb, store, fake_embedder)
+    assert report.removed == ["shipping.md"]
+    assert "shipping.md" not in doc_ids_found(store, "shipping business days free")
+    assert store.count() == 2 and "shipping.md" not in store.manifest()
+
+
+def test_a_file_that_breaks_keeps_its_previous_chunks(kb, store, fake_embedder, write):
+    ingest(kb, store, fake_embedder)
+    write("faq.json", '[{"question": "Do you sell gift cards?",')
+    report = ingest(kb, store, fake_embedder)
+    assert report.removed == []
+    assert ("faq.json", "kept the previously ingested version") in [
+        (p.path, p.message) for p in report.problems
+    ]
+    assert "faq.json" in doc_ids_found(store, "gift cards")
+
+
+def test_progress_is_reported_per_document(kb, store, fake_embedder):
+    calls = []
+    ingest(
+        kb,
+        store,
+        fake_embedder,
+        progress=lambda done, total, doc_id: calls.append((done, total, doc_id)),
+    )
+    assert calls == [(1, 3, "faq.json"), (2, 3, "policies/returns.md"), (3, 3, "shipping.md")]
+
+
+def test_chunks_longer_than_the_embedder_window_are_listed(kb, tmp_path, make_embedder):
+    narrow = make_embedder(name="narrow", max_tokens=9)  # counts words; shipping chunks have 9
+    report = ingest(kb, VectorStore(narrow, path=tmp_path / "narrow"), narrow)
+    assert report.truncated_chunks == ["faq.json#0", "policies/returns.md#0"]
+
+
+def test_the_store_and_ingest_must_use_the_same_embedder(kb, store, make_embedder):
+    with pytest.raises(KnowledgeError, match="store holds fake-bow vectors"):
+        ingest(kb, store, make_embedder(name="another"))
+
+
+def test_real_model_ingest_and_search(kb, tmp_path, minilm):
+    store = VectorStore(minilm, path=tmp_path / "real")
+    report = ingest(kb, store, minilm)
+    assert report.chunks_written == 4 and report.truncated_chunks == []
+    assert store.search("how long until my package leaves?", 1)[0].chunk.id == "shipping.md#0"
+    assert (
+        store.search("can I send back shoes I never wore", 1)[0].chunk.doc_id
+        == "policies/returns.md"
+    )
+    assert ingest(kb, store, minilm).unchanged == report.added
