@@ -18,6 +18,14 @@ __all__ = ["Progress", "ingest"]
 Progress = Callable[[int, int, str], None]
 """progress(done, total, doc_id), called after each document."""
 
+CHUNKER_VERSION = "1"
+"""Bump when chunking changes, so the next ingest rewrites every document."""
+
+
+def fingerprint(doc: Document, max_tokens: int) -> str:
+    """What "unchanged" means: same bytes, chunked the same way."""
+    return f"{doc.sha256}:{max_tokens}:{CHUNKER_VERSION}"
+
 
 def ingest(
     root: Path,
@@ -26,7 +34,7 @@ def ingest(
     max_tokens: int = 160,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Add new documents, replace changed ones (by sha256), remove deleted ones; report it all.
+    """Add new documents, replace changed ones (by fingerprint), remove deleted ones; report it all.
 
     A file that is still there but can no longer be read keeps its previous
     chunks (and is listed in ``problems``): a broken edit should not silently
@@ -40,7 +48,8 @@ def ingest(
     documents, problems = load_folder(root)
     stored = store.manifest()
     report = IngestReport(problems=problems)
-    for done, doc in enumerate(documents, start=1):
+    for done, loaded in enumerate(documents, start=1):
+        doc = loaded.model_copy(update={"sha256": fingerprint(loaded, max_tokens)})
         previous = stored.get(doc.id)
         if previous == doc.sha256:
             report.unchanged.append(doc.id)

@@ -114,3 +114,18 @@ def test_real_model_ingest_and_search(kb, tmp_path, minilm):
         == "policies/returns.md"
     )
     assert ingest(kb, store, minilm).unchanged == report.added
+
+
+def test_changing_the_chunk_size_rewrites_documents(tmp_path):
+    from knowledge.ingest import ingest
+    from knowledge.store import VectorStore
+    from tests.knowledge.conftest import FakeEmbedder
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.md").write_text("# A\n\n" + "Words about returns and refunds. " * 40)
+    store = VectorStore(FakeEmbedder(), path=tmp_path / "chroma")
+    ingest(kb, store, store.embedder, max_tokens=160)
+    again = ingest(kb, store, store.embedder, max_tokens=60)
+    assert again.updated == ["a.md"] and again.unchanged == []
+    assert ingest(kb, store, store.embedder, max_tokens=60).unchanged == ["a.md"]
