@@ -1,0 +1,88 @@
+"""The sentiment trigger: an angry, frustrated or distressed shopper goes to a person.
+
+Scores come from VADER (vaderSentiment's ``SentimentIntensityAnalyzer``, built
+once, on first use). VADER is English-only: other languages score near 0 and
+rely on the other triggers. Two small pack lists help it: slang it misreads
+("killer deal") is blanked before scoring, and explicit distress cues
+("frustrated", "nobody helps me") turn a moderately negative score into a hit.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from agent.settings import TriggerSettings
+from agent.state import Sentiment, TriggerHit
+from agent.triggers.packs import load_pack
+from agent.triggers.rules import Match, compile_pattern, first_match, pack_rules
+from agent.triggers.text import Text
+
+_NEGATIVE = -0.05  # VADER's own cut-offs for "negative" and "positive"
+_POSITIVE = 0.05
+_SHOUT_MIN_LETTERS = 12
+_SHOUT_SHARE = 0.6
+_SPAN = 2500  # VADER is pure Python: score the head and the tail of a huge message
+_EXCLAIMS = re.compile(r"!\s*!")
+
+
+@cache
+def _analyzer() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+@cache
+def _idioms() -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        compile_pattern(i, where="packs/sentiment.toml: idioms")
+        for i in load_pack("sentiment").lists.get("idioms", [])
+    )
+
+
+def compound(raw: str) -> float:
+    """VADER's compound score of ``raw`` (as typed: VADER reads capitals and "!")."""
+    for idiom in _idioms():
+        raw = idiom.sub(" ", raw)
+    parts = [raw] if len(raw) <= 2 * _SPAN else [raw[:_SPAN], raw[-_SPAN:]]
+    score = min(_analyzer().polarity_scores(p)["compound"] for p in parts)
+    return max(-1.0, min(1.0, round(score, 4)))
+
+
+def is_shouting(raw: str) -> bool:
+    """Mostly capitals: at least 60% of 12 or more cased letters are upper case."""
+    upper = sum(ch.isupper() for ch in raw)
+    lower = sum(ch.islower() for ch in raw)
+    return upper + lower >= _SHOUT_MIN_LETTERS and upper >= _SHOUT_SHARE * (upper + lower)
+
+
+def distress_cue(text: Text) -> Match | None:
+    """An explicit sign of an upset shopper ("furious", "nobody helps me", "fed up")."""
+    return first_match(pack_rules("sentiment"), text.folded)
+
+
+def score(text: Text, settings: TriggerSettings) -> Sentiment:
+    """Compound score and label; "distressed" needs a very low score plus a cue, caps or "!!"."""
+    value = compound(text.raw) if text.raw.strip() else 0.0
+    if value <= settings.sentiment_threshold and (
+        distress_cue(text) or is_shouting(text.raw) or _EXCLAIMS.search(text.raw)
+    ):
+        return Sentiment(compound=value, label="distressed")
+    if value < _NEGATIVE:
+        return Sentiment(compound=value, label="negative")
+    return Sentiment(compound=value, label="positive" if value > _POSITIVE else "neutral")
+
+
+def check(text: Text, sentiment: Sentiment, settings: TriggerSettings) -> TriggerHit | None:
+    """A hit for a very negative message, or a negative one that shouts or states distress."""
+    value = sentiment.compound
+    if value <= settings.sentiment_threshold:
+        reason, evidence = f"very negative sentiment (<= {settings.sentiment_threshold})", text.raw
+    elif value < _NEGATIVE and is_shouting(text.raw):
+        reason, evidence = "shouting with negative sentiment", text.raw
+    elif value < _NEGATIVE and (cue := distress_cue(text)):
+        reason, evidence = "distress cue with negative sentiment", cue.evidence
+    else:
+        return None
+    return TriggerHit(kind="sentiment", reason=reason, evidence=evidence.strip()[:200], score=value)

@@ -1,0 +1,76 @@
+"""Complexity: many distinct questions at once, or topic hopping nobody answered."""
+
+from __future__ import annotations
+
+import pytest
+from trigger_helpers import chat, run
+
+from agent.settings import TriggerSettings
+from agent.triggers.complexity import questions
+from agent.triggers.text import Text
+
+
+def complexity_hits(
+    message: str, settings: TriggerSettings | None = None, **fields: object
+) -> list:
+    return [h for h in run(message, settings, **fields).hits if h.kind == "complexity"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Where is my order? Do you ship to Canada? What is the warranty on the blender?",
+        "what sizes do you have. is it machine washable. when will it ship",
+        "¿Tienen talla M? ¿Cuánto cuesta el envío? ¿Puedo devolverlo?",
+    ],
+)
+def test_three_distinct_questions_fire(message: str) -> None:
+    hits = complexity_hits(message)
+    assert hits and hits[0].score == 3.0, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Where is my order???",
+        "Hi! Is this in stock?",
+        "Is this in stock? Is this in stock? Is this in stock?",
+        "What? Really? Why?",
+        "Can you tell me where my order is and when it will arrive and whether I can change the colour?",
+        "Have a nice day. Will do. Thanks!",
+        "I love it. Can't wait! Is it shipped yet?",
+    ],
+)
+def test_ordinary_messages_do_not_fire(message: str) -> None:
+    assert complexity_hits(message) == [], questions(Text(message))
+
+
+def test_question_count_setting() -> None:
+    message = "Where is my order? Do you ship to Canada?"
+    assert complexity_hits(message) == []
+    assert complexity_hits(message, TriggerSettings(complexity_questions=2))
+
+
+HOPPING = chat(
+    ("shopper", "where is my order 1234?"),
+    ("shopper", "also what size should I get in the jeans"),
+    ("shopper", "and is the blender covered by warranty"),
+)
+
+
+def test_topic_hopping_with_no_bot_answer_fires() -> None:
+    hits = complexity_hits("how do I reset the app, it shows error code 5", history=HOPPING)
+    assert hits and hits[0].reason.startswith("topic changed 3 times")
+    assert hits[0].evidence == "order_status -> sizing -> warranty -> technical"
+
+
+def test_topic_hopping_the_bot_answered_does_not_fire() -> None:
+    answered = [*HOPPING[:2], *chat(("bot", "Size M fits most.")), HOPPING[2]]
+    assert complexity_hits("how do I reset the app, it shows error code 5", history=answered) == []
+
+
+def test_staying_on_one_topic_does_not_fire() -> None:
+    history = chat(
+        ("shopper", "where is my order?"), ("shopper", "tracking number?"), ("shopper", "hello??")
+    )
+    assert complexity_hits("where is my parcel", history=history) == []

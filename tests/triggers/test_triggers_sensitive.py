@@ -1,0 +1,214 @@
+"""Sensitive topics: every pack fires on its topics, stays quiet on benign look-alikes, and is scoped."""
+
+from __future__ import annotations
+
+import pytest
+from trigger_helpers import run
+
+from agent.errors import ConfigError
+from agent.settings import TriggerSettings
+from agent.triggers import sensitive_topics
+
+FIRES = [
+    # (vertical, message, topic)
+    ("general", "I'm going to sue you", "global.legal_threat"),
+    ("general", "my lawyer will be in touch", "global.legal_threat"),
+    ("general", "I'll take you to small claims court", "global.legal_threat"),
+    ("general", "I will report you to the BBB", "global.legal_threat"),
+    ("apparel", "voy a llamar a mi abogado", "global.legal_threat"),
+    ("general", "I'm filing a chargeback", "global.chargeback"),
+    ("general", "I will dispute the charge with my bank", "global.chargeback"),
+    ("general", "I didn't place this order", "global.fraud"),
+    ("general", "there is an unauthorized charge on my card", "global.fraud"),
+    ("general", "there's a charge on my statement I don't recognize", "global.fraud"),
+    ("home", "this is fraud", "global.fraud"),
+    ("general", "my account was hacked", "global.account_takeover"),
+    ("general", "someone changed my password and email", "global.account_takeover"),
+    ("general", "I had an allergic reaction", "global.allergic_reaction"),
+    ("apparel", "my lips are swelling", "global.allergic_reaction"),
+    ("general", "I broke out in hives", "global.allergic_reaction"),
+    ("general", "I feel suicidal", "global.self_harm"),
+    ("general", "I want to kill myself", "global.self_harm"),
+    ("general", "I have chest pain", "global.medical_emergency"),
+    ("general", "my son can't breathe", "global.medical_emergency"),
+    ("general", "I called poison control", "global.medical_emergency"),
+    ("general", "she ended up in the hospital", "global.medical_emergency"),
+    ("general", "my daughter got injured by it", "global.injury"),
+    ("supplements", "how many capsules should I take?", "supplements.dosage"),
+    ("supplements", "how much should I take a day", "supplements.dosage"),
+    ("supplements", "can I double the dose?", "supplements.dosage"),
+    ("supplements", "can I take it with my blood thinners?", "supplements.drug_interaction"),
+    ("supplements", "I'm on warfarin, is that ok?", "supplements.drug_interaction"),
+    ("supplements", "is it safe with SSRIs", "supplements.drug_interaction"),
+    ("supplements", "is it safe during pregnancy?", "supplements.pregnancy"),
+    ("supplements", "I'm breastfeeding, can I use this?", "supplements.pregnancy"),
+    ("supplements", "estoy embarazada, ¿puedo tomarlo?", "supplements.pregnancy"),
+    ("supplements", "it made me sick", "supplements.side_effects"),
+    ("supplements", "I get heart palpitations after taking it", "supplements.side_effects"),
+    ("supplements", "any side effects?", "supplements.side_effects"),
+    ("supplements", "can I see the COA for this batch?", "supplements.lab_testing"),
+    ("supplements", "has it been tested for heavy metals", "supplements.lab_testing"),
+    ("supplements", "is there lead in your protein powder?", "supplements.lab_testing"),
+    ("supplements", "do you have third-party testing certificates?", "supplements.lab_testing"),
+    ("supplements", "is it safe for my 6 year old?", "supplements.children"),
+    ("supplements", "can I give it to my kids?", "supplements.children"),
+    ("beauty", "I got a rash after using the serum", "beauty.skin_reaction"),
+    ("beauty", "this cream gave me a terrible breakout", "beauty.skin_reaction"),
+    ("beauty", "my face is burning", "beauty.skin_reaction"),
+    ("beauty", "I'm allergic to one of the ingredients", "beauty.skin_reaction"),
+    ("apparel", "the dye gave me a rash", "apparel.skin_reaction"),
+    ("electronics", "the battery is swelling", "electronics.battery_hazard"),
+    ("electronics", "my phone is overheating", "electronics.battery_hazard"),
+    ("electronics", "the battery is leaking", "electronics.battery_hazard"),
+    ("electronics", "smoke came out of the charger", "electronics.fire_smoke"),
+    ("electronics", "there's a burning smell", "electronics.fire_smoke"),
+    ("electronics", "the charger melted", "electronics.fire_smoke"),
+    ("electronics", "sparks came out of the plug", "electronics.fire_smoke"),
+    ("electronics", "it gave me an electric shock", "electronics.electric_shock"),
+    ("electronics", "I got shocked when I plugged it in", "electronics.electric_shock"),
+    ("home", "I smell gas near the stove", "home.gas_leak"),
+    ("home", "the carbon monoxide alarm went off", "home.carbon_monoxide"),
+    ("home", "the heater caught fire", "home.fire"),
+    ("home", "the dresser tipped over onto my son", "home.tip_over"),
+    ("home", "the glass top shattered and cut my hand", "home.broken_glass"),
+    ("home", "there is mould growing inside the humidifier", "home.mould"),
+]
+
+BENIGN = [
+    ("general", "cancel my newsletter"),
+    ("general", "is this fraud-proof packaging?"),
+    ("general", "does the box have fraud protection"),
+    ("apparel", "the lawyer costume in size M"),
+    ("apparel", "is this jacket fire-resistant?"),
+    ("home", "is the curtain flame retardant?"),
+    ("electronics", "battery life of the headphones"),
+    ("electronics", "how long does the battery last"),
+    ("apparel", "what are the side pockets made of"),
+    ("apparel", "is it safe for pregnant women to wear this dress"),
+    ("electronics", "can I charge my phone with it?"),
+    ("general", "will I be charged shipping"),
+    ("apparel", "is this suede or leather?"),
+    ("general", "I have an issue with my order"),
+    ("general", "where are the archives of your blog"),
+    ("apparel", "shock-absorbing sole?"),
+    ("general", "killer deal!"),
+    ("apparel", "I'm dying to get this dress"),
+    ("general", "this price is criminal"),
+    ("general", "hi, this is Sue"),
+    ("supplements", "how many capsules are in a bottle?"),
+    ("supplements", "how much does it cost"),
+    ("supplements", "do you sell prenatal vitamins?"),
+    ("supplements", "what's the lead time for delivery?"),
+    ("beauty", "is it good for sensitive skin?"),
+    ("beauty", "does it help with redness?"),
+    ("beauty", "no irritation after using it, love it"),
+    ("electronics", "is the battery hot-swappable?"),
+    ("electronics", "does it have overheating protection?"),
+    ("electronics", "do you sell smoke detectors?"),
+    ("electronics", "is this the Fire TV stick?"),
+    ("home", "do you have smoke grey cushions?"),
+    ("home", "silicone baking molds"),
+    ("home", "is the anti-tip kit included?"),
+    ("home", "the vase arrived cracked"),
+    ("general", "can you deliver it to the hospital where I work?"),
+    ("apparel", "the colour is bleeding onto my other clothes"),
+    ("apparel", "I work at the hospital, do you have scrubs?"),
+    ("electronics", "does it overheat?"),
+    ("electronics", "I was shocked at the price"),
+    ("home", "can the cushions stay outside without getting mouldy?"),
+    ("supplements", "what's the lead time on restocks?"),
+]
+
+
+@pytest.mark.parametrize(("vertical", "message", "topic"), FIRES)
+def test_topics_fire(vertical: str, message: str, topic: str) -> None:
+    result = run(message, vertical=vertical)
+    assert topic in result.topics, (message, result.topics)
+    hit = next(h for h in result.hits if h.kind == "sensitive" and topic in h.reason)
+    assert hit.evidence
+
+
+@pytest.mark.parametrize(("vertical", "message"), BENIGN)
+def test_benign_look_alikes_do_not_fire(vertical: str, message: str) -> None:
+    result = run(message, vertical=vertical)
+    assert result.topics == [], (message, result.topics)
+    assert "sensitive" not in [h.kind for h in result.hits]
+
+
+def test_a_vertical_topic_fires_only_in_its_vertical() -> None:
+    message = "is it safe during pregnancy?"
+    assert run(message, vertical="supplements").topics == ["supplements.pregnancy"]
+    for vertical in ("apparel", "beauty", "electronics", "home", "general"):
+        assert run(message, vertical=vertical).topics == [], vertical
+
+
+def test_general_and_unknown_verticals_get_the_global_pack_only() -> None:
+    settings = TriggerSettings()
+    general = sensitive_topics("general", settings)
+    assert general == sensitive_topics("pets", settings) == sensitive_topics("", settings)
+    assert all(name.startswith("global.") for name in general)
+    assert run("my battery is swelling", vertical="pets").topics == []
+    assert run("I'll sue you", vertical="pets").topics == ["global.legal_threat"]
+
+
+def test_vertical_names_are_read_loosely() -> None:
+    assert run("any side effects?", vertical=" Supplements ").topics == ["supplements.side_effects"]
+
+
+def test_topic_listing_names_every_pack_topic() -> None:
+    names = sensitive_topics("supplements", TriggerSettings())
+    assert {
+        "global.legal_threat",
+        "global.chargeback",
+        "supplements.dosage",
+        "supplements.lab_testing",
+    } <= set(names)
+    assert not any(n.startswith("beauty.") for n in names)
+
+
+def test_store_extras_add_topics() -> None:
+    settings = TriggerSettings(sensitive_extra={"recall": [r"recall(?:ed)?", r"rückruf"]})
+    assert "store.recall" in sensitive_topics("home", settings)
+    assert run("was this kettle recalled?", settings, vertical="home").topics == ["store.recall"]
+    assert run("gibt es einen Rückruf?", settings).topics == ["store.recall"]
+    assert run("was this kettle recalled?", vertical="home").topics == []
+
+
+def test_store_extras_are_word_bounded() -> None:
+    settings = TriggerSettings(sensitive_extra={"recall": ["recall"]})
+    assert run("I can't recall my password", settings).topics == ["store.recall"]
+    assert run("recalling", settings).topics == []
+
+
+def test_disabled_topics_are_removed() -> None:
+    settings = TriggerSettings(
+        sensitive_disabled=["supplements.lab_testing", "global.legal_threat"]
+    )
+    names = sensitive_topics("supplements", settings)
+    assert "supplements.lab_testing" not in names and "global.legal_threat" not in names
+    assert run("can I see the COA?", settings, vertical="supplements").topics == []
+    assert run("I'll sue you", settings, vertical="supplements").topics == []
+    assert run("any side effects?", settings, vertical="supplements").topics == [
+        "supplements.side_effects"
+    ]
+
+
+def test_unknown_disabled_topic_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="sensitive_disabled.*global.legal_threats"):
+        sensitive_topics("general", TriggerSettings(sensitive_disabled=["global.legal_threats"]))
+
+
+def test_bad_store_regex_is_a_config_error_naming_the_topic() -> None:
+    with pytest.raises(ConfigError, match="sensitive_extra.broken"):
+        run("hello", TriggerSettings(sensitive_extra={"broken": ["(unclosed"]}))
+
+
+def test_several_topics_fire_together_global_first() -> None:
+    result = run(
+        "I'm pregnant and it made me sick, my lawyer will hear about this", vertical="supplements"
+    )
+    assert result.topics == [
+        "global.legal_threat",
+        "supplements.pregnancy",
+        "supplements.side_effects",
+    ]
