@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trigger_helpers import run
+from tests.triggers.trigger_helpers import run
 
 FIRES = [
     ("can I cancel my order 1234", "cancel_order"),

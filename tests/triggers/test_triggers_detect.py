@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from trigger_helpers import chat, kinds, run
+from tests.triggers.trigger_helpers import chat, kinds, run
 
 import agent.triggers as triggers
 from agent.settings import TriggerSettings

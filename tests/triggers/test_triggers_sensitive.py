@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trigger_helpers import run
+from tests.triggers.trigger_helpers import run
 
 from agent.errors import ConfigError
 from agent.settings import TriggerSettings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trigger_helpers import run
+from tests.triggers.trigger_helpers import run
 
 from agent.settings import TriggerSettings
 from agent.triggers.sentiment import is_shouting

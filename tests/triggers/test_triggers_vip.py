@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trigger_helpers import chat, run
+from tests.triggers.trigger_helpers import chat, run
 
 from agent.settings import TriggerSettings
 from agent.state import Customer
