@@ -1,6 +1,7 @@
 """The state machine, wiring only: one line per node, one line per edge.
 
     intake -> triggers --(any trigger)--> handoff -> human <-> (shopper lines) -> END
+                  |--(greeting, thanks)--> acknowledge -> END
                   \\--> retrieve -> answer -> verify --(below threshold)--> handoff
                                                    \\--> respond -> END
 """
@@ -12,6 +13,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from agent.context import Context
+from agent.nodes.acknowledge import acknowledge
 from agent.nodes.answer import answer
 from agent.nodes.handoff import handoff
 from agent.nodes.human import human
@@ -28,6 +30,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     graph = StateGraph(ConversationState, context_schema=Context)
     graph.add_node("intake", intake)
     graph.add_node("triggers", triggers)
+    graph.add_node("acknowledge", acknowledge)
     graph.add_node("retrieve", retrieve)
     graph.add_node("answer", answer)
     graph.add_node("verify", verify)
@@ -38,6 +41,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     graph.add_edge(START, "intake")
     graph.add_edge("intake", "triggers")
     graph.add_conditional_edges("triggers", after_triggers)
+    graph.add_edge("acknowledge", END)
     graph.add_edge("retrieve", "answer")
     graph.add_edge("answer", "verify")
     graph.add_conditional_edges("verify", after_verify)

@@ -100,7 +100,7 @@ def build_package(state: dict, ctx: Context, hits: list[TriggerHit], retrieved: 
         next_step=NEXT_STEPS.get(primary, ""),
     )
     notes = write_notes(ctx, transcript, facts, retrieved)
-    topics = [h.reason for h in hits if h.kind == "sensitive"]
+    topics = list(state.get("topics") or [])
     queue = route(hits, intent, topics, vip)
     team = settings.handoff.queues[queue].team
     online = bool(state.get("agents_online", True))

@@ -131,6 +131,8 @@ class ConversationState(TypedDict, total=False):
     answered: Annotated[list[dict[str, Any]], operator.add]
     """Questions the bot answered, with citations: {question, answer, citations}."""
     failed_answers: int
+    small_talk: str | None
+    """'greeting' or 'thanks' when the message asks nothing yet."""
     topics: list[str]
     """Sensitive topics that fired this turn."""
     # per turn working values (overwritten each turn)

@@ -6,6 +6,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extract import extract, merge
+from agent.smalltalk import classify
 from agent.state import ConversationState, Customer, Extracted, Turn
 
 BUTTON_TEXT = "[pressed: Talk to a person]"
@@ -23,8 +24,10 @@ def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
         kind="button" if pressed and not text else "message",
     )
     customer = Customer(**state.get("customer", {}))
-    extracted = merge(Extracted(**state.get("extracted", {})), extract(text, customer))
+    found = extract(text, customer)
+    extracted = merge(Extracted(**state.get("extracted", {})), found)
     return {
+        "small_talk": None if pressed else classify(text, found),
         "transcript": [turn.model_dump()],
         "extracted": extracted.model_dump(),
         "mode": "bot",

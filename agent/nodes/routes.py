@@ -9,9 +9,11 @@ from langgraph.graph import END
 from agent.state import ConversationState
 
 
-def after_triggers(state: ConversationState) -> Literal["handoff", "retrieve"]:
-    """Any trigger hands off at once; otherwise look for an answer."""
-    return "handoff" if state.get("triggers") else "retrieve"
+def after_triggers(state: ConversationState) -> Literal["handoff", "acknowledge", "retrieve"]:
+    """Any trigger hands off at once; a message that asks nothing is acknowledged; else look it up."""
+    if state.get("triggers"):
+        return "handoff"
+    return "acknowledge" if state.get("small_talk") else "retrieve"
 
 
 def after_verify(state: ConversationState) -> Literal["respond", "handoff"]:

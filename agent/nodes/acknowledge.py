@@ -1,0 +1,24 @@
+"""acknowledge: a greeting or a thank-you gets a short reply that states no facts."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.extract import extract
+from agent.reply import TALK_TO_PERSON
+from agent.smalltalk import acknowledgement
+from agent.state import ConversationState, Customer, Extracted, Turn
+
+
+def acknowledge(state: ConversationState, runtime: Runtime[Context]) -> dict:
+    """Greet by name and note any order number given; nothing here needs grounding."""
+    customer = Customer(**state.get("customer", {}))
+    extracted = Extracted(**state.get("extracted", {}))
+    name = customer.name or next(iter(extracted.names), None)
+    new_orders = extract(state.get("incoming", ""), customer).order_ids
+    text = acknowledgement(state["small_talk"], name, new_orders)  # type: ignore[arg-type]
+    return {
+        "transcript": [Turn(role="bot", text=text, at=runtime.context.now()).model_dump()],
+        "reply": {"kind": "acknowledge", "messages": [text], "actions": [TALK_TO_PERSON]},
+    }
