@@ -17,6 +17,10 @@ class Retriever(Protocol):
 
     def search(self, query: str, k: int) -> list[ScoredChunk]: ...
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the knowledge base uses (lower-cased)."""
+        ...
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)

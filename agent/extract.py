@@ -21,7 +21,7 @@ ORDER = re.compile(
 _NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ'’-]+"
 NAME = re.compile(
     r"(?:\bmy name is|\bmy name's|\bthis is|\bit'?s|\bi am|\bi'm|\bme llamo|\bsoy|\bje m'appelle|"
-    r"\bje suis|\bich hei(?:ss|ß)e|\bich bin|\bmeu nome é|\bsou a?)\s+(" + _NAME_WORD + r"(?:\s" + _NAME_WORD + r")?)",
+    r"\bje suis|\bich hei(?:ss|ß)e|\bich bin|\bhier ist|\baqu[ií] (?:es|est[aá])|\bmeu nome é|\bsou a?)\s+(" + _NAME_WORD + r"(?:\s" + _NAME_WORD + r")?)",
     re.IGNORECASE,
 )
 _NOT_NAMES = {"sorry", "here", "not", "very", "so", "just", "still", "really", "looking", "trying", "back"}
@@ -46,8 +46,9 @@ def names(text: str) -> list[str]:
         first = candidate.split()[0]
         if first.lower() in _NOT_NAMES or not first[0].isupper():
             continue
-        # a second capitalised word is a surname only if it is not the next sentence
-        out.append(candidate if len(candidate.split()) == 1 or "." not in text[m.start(1) : m.end(1)] else first)
+        words = candidate.split()
+        # a second word is a surname only if capitalised ("Dana Reyes", not "Dana and")
+        out.append(candidate if len(words) == 2 and words[1][0].isupper() else first)
     return list(dict.fromkeys(out))
 
 

@@ -1,5 +1,9 @@
 """The grounding gate: is every claim of a draft supported by a chunk it cites?
 
+A question that names something the KB never mentions halves confidence
+per such word (``unknown_terms``): "is the serum certified vegan?" quoted from
+the serum's page is on topic and verbatim, but the KB cannot answer it.
+
 Hard failures (confidence 0, the draft is never sent): the model says the
 KB does not answer; a sentence cites nothing or cites a chunk that was not
 retrieved; a sentence states a number, price, duration or percentage that
@@ -22,13 +26,28 @@ matches the question but may drift from it. The signals:
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
 
-from agent.claims import content_words, unsupported_quantities
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from agent.claims import STOPWORDS, content_words, unsupported_quantities
+from knowledge.tokens import cl100k
 from agent.llm import Draft
 from knowledge.models import ScoredChunk
 
 TOPICAL_WEIGHTS = {"relevance": 0.6, "coverage": 0.4}
+UNKNOWN_TERM_PENALTY = 0.5
+"""Confidence is multiplied by this for each question word the KB never uses."""
+# Words a shopper uses to ask, not to say what about: never "unknown".
+_ASKING = frozenset(
+    """anyone anything know tell want need like would could wondering question really actually
+    also much many long well good sure okay maybe kind sort thing things something else still
+    just ever even right send sent looking help able""".split()
+)
+EVERYDAY_RANK = 15_000
+_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 class Verdict(BaseModel):
@@ -41,6 +60,8 @@ class Verdict(BaseModel):
     relevance: float = 0.0
     support: float = 0.0
     coverage: float = 0.0
+    unknown_terms: list[str] = []
+    """Question words that appear nowhere in the knowledge base."""
     problems: list[str] = []
     """Why confidence is what it is, most serious first."""
 
@@ -67,10 +88,49 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk]) -> list[str]:
     return problems
 
 
+def unknown_terms(question: str, vocabulary: frozenset[str], ignore: set[str] = frozenset()) -> list[str]:
+    """Words of the question the KB never uses (typos of KB words are forgiven)."""
+    unknown = []
+    for word in dict.fromkeys(w.lower() for w in _WORD.findall(question)):
+        if word in STOPWORDS or word in _ASKING or word in ignore or _everyday(word):
+            continue
+        if _known(word, vocabulary):
+            continue
+        unknown.append(word)
+    return unknown
+
+
+def _everyday(word: str) -> bool:
+    """A word so common in English ("across", "weekend") that its absence from the KB means nothing.
+
+    cl100k's byte-pair ranks follow corpus frequency: a word that is one token
+    ranked under ``EVERYDAY_RANK`` is everyday; "vegan" (30249) and
+    "antarctica" (three tokens) are not.
+    """
+    tokens = cl100k().encode(" " + word)
+    return len(tokens) == 1 and tokens[0] < EVERYDAY_RANK
+
+
+def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    variants = {word, word + "s", word + "es", word.rstrip("s"), word.removesuffix("es"), word.removesuffix("ing"), word.removesuffix("ed")}
+    if variants & vocabulary:
+        return True
+    # one or two typing mistakes (a swap counts as one) in a word the KB uses
+    return process.extractOne(word, vocabulary, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2) is not None
+
+
 def verify(
-    draft: Draft, question: str, retrieved: list[ScoredChunk], threshold: float, min_score: float
+    draft: Draft,
+    question: str,
+    retrieved: list[ScoredChunk],
+    threshold: float,
+    min_score: float,
+    unknown: list[str] | None = None,
 ) -> Verdict:
-    """Score ``draft`` against what was retrieved; ``passed`` means it may be sent."""
+    """Score ``draft`` against what was retrieved; ``passed`` means it may be sent.
+
+    ``unknown`` lists question words the KB never uses (see :func:`unknown_terms`).
+    """
     by_id = {sc.chunk.id: sc for sc in retrieved}
     hard = _hard_problems(draft, by_id)
     if hard:
@@ -83,8 +143,10 @@ def verify(
     asked = content_words(question)
     coverage = len(asked & cited_words) / len(asked) if asked else 1.0
     topical = TOPICAL_WEIGHTS["relevance"] * relevance + TOPICAL_WEIGHTS["coverage"] * coverage
-    confidence = round(min(support, topical), 4)
-    problems = [
+    unknown = unknown or []
+    confidence = round(min(support, topical) * UNKNOWN_TERM_PENALTY ** len(unknown), 4)
+    problems = [f"the question mentions {w!r}, which the knowledge base never mentions" for w in unknown]
+    problems += [
         f"{name} is low ({value:.2f})"
         for name, value in (("relevance", relevance), ("support", support), ("coverage", coverage))
         if value < 0.5
@@ -96,6 +158,7 @@ def verify(
         relevance=round(relevance, 4),
         support=round(support, 4),
         coverage=round(coverage, 4),
+        unknown_terms=unknown,
         problems=problems,
     )
 

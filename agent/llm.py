@@ -14,6 +14,7 @@ Two backends share the :class:`LLM` protocol:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -242,10 +243,18 @@ def _translate(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
     return LLMError(f"model call failed: {exc}")
 
 
-def make_llm(settings: LLMSettings, store_name: str = "our store", min_score: float = 0.3) -> LLM:
-    """The configured backend: OpenAI-compatible when a base_url is set, offline otherwise."""
+def make_llm(
+    settings: LLMSettings,
+    store_name: str = "our store",
+    min_score: float = 0.3,
+    embed: Callable[[list[str]], list[list[float]]] | None = None,
+) -> LLM:
+    """The configured backend: OpenAI-compatible when a base_url is set, offline otherwise.
+
+    ``embed`` lets the offline backend rank sentences by meaning, not only by words.
+    """
     if settings.base_url:
         return OpenAIBackend(settings, store_name)
     from agent.offline import OfflineBackend
 
-    return OfflineBackend(min_score=min_score)
+    return OfflineBackend(min_score=min_score, embed=embed)

@@ -8,11 +8,16 @@ Nothing here is generated, so nothing here can be invented.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from agent.claims import content_words, sentences
 from agent.llm import Claim, Draft, HandoffFacts, HandoffNotes, Usage
+from agent.questions import asked_part, split_questions
 from knowledge.models import ScoredChunk
 
 MAX_SENTENCES = 3
+Embed = Callable[[list[str]], list[list[float]]]
+"""Unit vectors for texts: the knowledge base's own embedder."""
 _INTENT_PHRASES = {
     "shipping": "shipping", "returns": "a return", "refund": "a refund",
     "order_status": "the status of an order", "order_problem": "a problem with an order",
@@ -28,12 +33,21 @@ class OfflineBackend:
     name = "offline-extractive"
     extractive = True
 
-    def __init__(self, min_score: float = 0.3) -> None:
+    def __init__(self, min_score: float = 0.3, embed: Embed | None = None) -> None:
         self.min_score = min_score
+        self.embed = embed
         self.usage = Usage()
 
     def draft_answer(self, question: str, chunks: list[ScoredChunk], history: list[str]) -> Draft:
-        picked = best_sentences(question, chunks, self.min_score)
+        """Quote the best sentences for each question the message asks."""
+        asked = split_questions(question) or [question]
+        per_question = MAX_SENTENCES if len(asked) == 1 else 2
+        picked: list[tuple[str, str]] = []
+        for sub in asked:
+            # quote for what is asked; the statements before it only steered retrieval
+            for pair in best_sentences(asked_part(sub), chunks, self.min_score, per_question, self.embed):
+                if pair not in picked:
+                    picked.append(pair)
         return Draft(
             answerable=bool(picked),
             sentences=[Claim(text=text, citations=[chunk_id]) for text, chunk_id in picked],
@@ -42,7 +56,7 @@ class OfflineBackend:
     def handoff_notes(
         self, transcript: list[str], facts: HandoffFacts, chunks: list[ScoredChunk]
     ) -> HandoffNotes:
-        picked = best_sentences(facts.question, chunks, self.min_score)
+        picked = best_sentences(facts.question, chunks, self.min_score, embed=self.embed)
         if picked:
             quoted = " ".join(f"{text} [{cid}]" for text, cid in picked)
             suggestion = f"{facts.next_step} From the knowledge base: {quoted}".strip()
@@ -55,32 +69,55 @@ class OfflineBackend:
         )
 
 
-def best_sentences(question: str, chunks: list[ScoredChunk], min_score: float) -> list[tuple[str, str]]:
-    """Up to three (sentence, chunk id) pairs that answer ``question``, in reading order."""
+def best_sentences(
+    question: str,
+    chunks: list[ScoredChunk],
+    min_score: float,
+    limit: int = MAX_SENTENCES,
+    embed: Embed | None = None,
+) -> list[tuple[str, str]]:
+    """Up to ``limit`` (sentence, chunk id) pairs that answer ``question``, in reading order.
+
+    A sentence's relevance is its word overlap with the question, averaged with
+    its embedding similarity when an embedder is given ("charge my phone"
+    finds "charges a typical smartphone about 4 times").
+    """
     asked = content_words(question)
-    usable = [sc for sc in chunks if sc.score >= min_score]
-    if not usable or not asked:
+    usable = _on_topic([sc for sc in chunks if sc.score >= min_score], asked)
+    rows = [(rank, i, text, sc) for rank, sc in enumerate(usable) for i, text in enumerate(sentences(sc.chunk.text))]
+    if not rows or not asked:
         return []
-    top = usable[0].score
+    semantic = _similarities(question, [r[2] for r in rows], embed) if embed else None
     candidates = []
-    for rank, sc in enumerate(usable[:3]):
-        if sc.score < top - 0.15:
-            continue
-        heading_words = content_words(f"{sc.chunk.title} {sc.chunk.heading}")
-        for i, text in enumerate(sentences(sc.chunk.text)):
-            overlap = len(asked & (content_words(text) | heading_words)) / len(asked)
-            score = 0.6 * overlap + 0.4 * sc.score - 0.02 * i
-            candidates.append((score, overlap, rank, i, text, sc.chunk.id))
-    if not candidates:
-        return []
+    for n, (rank, i, text, sc) in enumerate(rows):
+        heading = content_words(f"{sc.chunk.title} {sc.chunk.heading}")
+        words = content_words(text)
+        lexical = (len(asked & words) + 0.5 * len(asked & (heading - words))) / len(asked)
+        relevance = lexical if semantic is None else 0.5 * lexical + 0.5 * semantic[n]
+        candidates.append((0.7 * relevance + 0.3 * sc.score - 0.01 * i, lexical, rank, i, text, sc.chunk.id))
     candidates.sort(reverse=True)
-    best_score, best_overlap = candidates[0][0], candidates[0][1]
-    if best_overlap == 0 and top < 0.6:
+    if max(c[1] for c in candidates) == 0 and usable[0].score < 0.6:
         return []  # nothing in the excerpts shares a word with the question
-    chosen = [c for c in candidates if c[0] >= 0.75 * best_score and c[1] > 0][:MAX_SENTENCES]
-    chosen = chosen or candidates[:1]
+    best = candidates[0][0]
+    chosen = [c for c in candidates if c[0] >= 0.8 * best and c[1] > 0][:limit] or candidates[:1]
     chosen.sort(key=lambda c: (c[2], c[3]))
     return [(c[4], c[5]) for c in chosen]
+
+
+def _on_topic(chunks: list[ScoredChunk], asked: set[str], keep: int = 4) -> list[ScoredChunk]:
+    """The chunks that speak to this (sub-)question: retrieval ran for every part of the message."""
+
+    def fit(sc: ScoredChunk) -> float:
+        return len(asked & content_words(sc.chunk.embed_text)) / max(1, len(asked)) + sc.score
+
+    ranked = sorted(chunks, key=fit, reverse=True)[:keep]
+    return sorted(ranked, key=lambda sc: -sc.score)
+
+
+def _similarities(question: str, texts: list[str], embed: Embed) -> list[float]:
+    vectors = embed([question, *texts])
+    q = vectors[0]
+    return [max(0.0, sum(a * b for a, b in zip(q, v, strict=True))) for v in vectors[1:]]
 
 
 def summarise(facts: HandoffFacts) -> str:

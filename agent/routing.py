@@ -33,4 +33,6 @@ def route(hits: list[TriggerHit], intent: str, topics: list[str], is_vip: bool) 
         return "billing" if intent in ("refund", "billing") else "orders"
     if "purchase_intent" in kinds:
         return "sales"
+    if "complexity" in kinds:
+        return "general"  # several topics at once: no single specialist queue fits
     return _INTENT_QUEUES.get(intent, "general")

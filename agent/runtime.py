@@ -88,7 +88,14 @@ class EscalationAgent:
         if checkpointer is None:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             checkpointer = sqlite_checkpointer(str(settings.conversations_path))
-        llm = llm or make_llm(settings.llm, settings.store_name, settings.grounding.min_retrieval_score)
+        if llm is None:
+            embedder = getattr(retriever, "embedder", None)
+            llm = make_llm(
+                settings.llm,
+                settings.store_name,
+                settings.grounding.min_retrieval_score,
+                embed=embedder.embed if embedder is not None else None,
+            )
         self.context = Context(settings=settings, llm=llm, retriever=retriever, clock=clock)
         self.graph = build_graph(checkpointer)
 

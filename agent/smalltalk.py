@@ -12,6 +12,7 @@ import re
 from typing import Literal
 
 from agent.claims import content_words
+from agent.intents import classify_intent
 from agent.state import Extracted
 
 SmallTalk = Literal["greeting", "thanks"]
@@ -22,9 +23,21 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 _OTHER_SCRIPT = re.compile(r"[^\W\d_a-zA-ZÀ-ɏ]")
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|hola|buen[oa]s|bonjour|salut|hallo|"
+    r"guten (?:morgen|tag|abend)|moin|servus|ol[aá]|oi|bom dia|boa (?:tarde|noite)|ciao|buongiorno)\b",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"\b(?:need|want|would like|help|can|could|please|how|what|where|when|why|which|looking for|"
+    r"wondering|problem|issue|quiero|necesito|ayuda|je veux|besoin|aide|ich m[öo]chte|brauche|hilfe|"
+    r"preciso|quero|ajuda)\b",
+    re.IGNORECASE,
+)
 _FILLER = content_words(
     "hi hello hey good morning afternoon evening hola buenos dias buenas bonjour salut hallo guten tag "
-    "ola oi name order got received placed bought last week yesterday today there it's ordered"
+    "ola oi name order got received placed bought last week yesterday today there it's ordered "
+    "hier ist bestellung pedido commande encomenda ordine aqui soy ich bin je suis sou"
 )
 
 
@@ -37,7 +50,14 @@ def classify(text: str, found: Extracted) -> SmallTalk | None:
         return "thanks"
     known = content_words(" ".join([*found.names, *found.order_ids, *found.emails, *found.phones]))
     rest = content_words(stripped) - _FILLER - known
-    return "greeting" if not rest and len(stripped.split()) <= 14 else None
+    if not rest and len(stripped.split()) <= 14:
+        return "greeting"
+    # "Hi, I'm Rafael, I run the office at a design studio": an introduction, no request yet
+    asks = bool(_REQUEST.search(stripped))
+    introduces = bool(_GREETING.match(stripped)) and bool(found.names or found.order_ids) and not asks
+    if introduces and len(stripped.split()) <= 25 and classify_intent(stripped) == "other":
+        return "greeting"
+    return None
 
 
 def acknowledgement(kind: SmallTalk, name: str | None, new_orders: list[str]) -> str:

@@ -19,6 +19,7 @@ from agent.errors import VectorStoreError
 from knowledge.embeddings import Embedder
 from knowledge.models import Chunk, ScoredChunk
 from knowledge.store_address import collection_name, parse_url
+from knowledge.vocabulary import words_of
 
 __all__ = ["VectorStore", "stock_chroma_embedder"]
 
@@ -55,6 +56,7 @@ class VectorStore:
         self._logical = collection
         self._collection: Any = None
         self._batch = _PAGE
+        self._vocabulary: tuple[int, frozenset[str]] | None = None
 
     def count(self) -> int:
         """How many chunks the collection holds."""
@@ -72,6 +74,19 @@ class VectorStore:
                     found[str(meta["doc_id"])] = str(meta.get("doc_sha256", ""))
         return found
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the stored chunks use; rebuilt when the chunk count changes."""
+        count = self.count()
+        if self._vocabulary is None or self._vocabulary[0] != count:
+            words: set[str] = set()
+            for offset in range(0, count, _PAGE):
+                with _chroma("reading the vocabulary"):
+                    page = self._coll().get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+                for text, meta in zip(page["documents"] or [], page["metadatas"] or [], strict=False):
+                    words |= words_of(f"{text} {(meta or {}).get('title', '')} {(meta or {}).get('heading', '')}")
+            self._vocabulary = (count, frozenset(words))
+        return self._vocabulary[1]
+
     def replace_document(
         self, doc_id: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
     ) -> None:
@@ -82,6 +97,7 @@ class VectorStore:
         if strangers:
             raise VectorStoreError(f"{doc_id}: chunks of other documents given: {strangers}")
         self.delete_document(doc_id)
+        self._vocabulary = None
         for start in range(0, len(chunks), self._batch):
             batch = chunks[start : start + self._batch]
             with _chroma(f"writing the chunks of {doc_id}"):
@@ -96,6 +112,7 @@ class VectorStore:
         """Remove every chunk of ``doc_id`` (nothing happens if there is none)."""
         with _chroma(f"deleting the chunks of {doc_id}"):
             self._coll().delete(where={"doc_id": doc_id})
+        self._vocabulary = None
 
     def search(self, query: str, k: int) -> list[ScoredChunk]:
         """The ``k`` chunks most similar to ``query``, best first (score = cosine similarity)."""

@@ -8,6 +8,7 @@ from agent.claims import content_words
 from agent.llm import Draft, HandoffFacts, HandoffNotes, Usage
 from agent.offline import OfflineBackend
 from knowledge.models import Chunk, ScoredChunk
+from knowledge.vocabulary import words_of
 
 
 def chunk(cid: str, text: str, title: str = "", heading: str = "") -> Chunk:
@@ -32,6 +33,9 @@ class LexicalRetriever:
             scored.append(ScoredChunk(chunk=c, score=round(0.2 + 0.7 * score, 4)))
         scored.sort(key=lambda s: -s.score)
         return scored[:k]
+
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(w for c in self.chunks for w in words_of(c.embed_text))
 
 
 class ScriptedLLM:

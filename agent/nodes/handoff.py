@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from agent.context import Context
 from agent.errors import KnowledgeError
 from agent.handoff import build_package
-from agent.nodes.retrieve import question_of
+from agent.nodes.retrieve import question_of, search_all
 from agent.state import ConversationState, TriggerHit, Turn
 from knowledge.models import ScoredChunk
 
@@ -21,7 +21,7 @@ def _knowledge(state: ConversationState, ctx: Context) -> list[ScoredChunk]:
     if state.get("retrieved"):
         return [ScoredChunk(**c) for c in state["retrieved"]]
     try:
-        return ctx.retriever.search(question_of(state), ctx.settings.knowledge.top_k)
+        return search_all(ctx, question_of(state))
     except KnowledgeError as exc:
         log.error("no KB context for the handoff: %s", exc)
         return []

@@ -8,7 +8,9 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.errors import KnowledgeError
+from agent.questions import asked_part, split_questions
 from agent.state import ConversationState
+from knowledge.models import ScoredChunk
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +25,24 @@ def question_of(state: ConversationState) -> str:
     return shopper[-1]
 
 
+def search_all(ctx: Context, question: str) -> list[ScoredChunk]:
+    """Top chunks for each sub-question, merged: a chunk keeps its best score."""
+    best: dict[str, ScoredChunk] = {}
+    queries = split_questions(question) or [question]
+    # "Can I still return it" is also looked up without the sweater around it
+    queries += [asked_part(q) for q in queries]
+    for query in dict.fromkeys(queries):
+        for sc in ctx.retriever.search(query, ctx.settings.knowledge.top_k):
+            if sc.chunk.id not in best or sc.score > best[sc.chunk.id].score:
+                best[sc.chunk.id] = sc
+    return sorted(best.values(), key=lambda sc: -sc.score)
+
+
 def retrieve(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Search the store; a store failure yields nothing found (and so a handoff), never a crash."""
     ctx = runtime.context
     try:
-        found = ctx.retriever.search(question_of(state), ctx.settings.knowledge.top_k)
+        found = search_all(ctx, question_of(state))
     except KnowledgeError as exc:
         log.error("retrieval failed, the turn will be handed off: %s", exc)
         return {"retrieved": [], "notes": [f"knowledge base unavailable: {exc}"]}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from agent.context import Context
+from agent.errors import KnowledgeError
+from agent.grounding import unknown_terms
 from agent.grounding import verify as check
 from agent.llm import Draft
 from agent.nodes.retrieve import question_of
@@ -12,16 +14,34 @@ from agent.state import ConversationState, TriggerHit
 from knowledge.models import ScoredChunk
 
 
+def _shopper_words(state: ConversationState) -> set[str]:
+    """The shopper's own names, emails and order ids are not KB vocabulary."""
+    found = state.get("extracted", {})
+    customer = state.get("customer", {})
+    parts = [*found.get("names", []), *found.get("emails", []), *found.get("order_ids", []), customer.get("name") or ""]
+    return {w.lower() for p in parts for w in p.replace("@", " ").replace(".", " ").split()}
+
+
+def _unknown(question: str, state: ConversationState, ctx: Context) -> list[str]:
+    try:
+        vocabulary = ctx.retriever.vocabulary()
+    except KnowledgeError:
+        return []  # the store is down: retrieval found nothing, so the gate fails anyway
+    return unknown_terms(question, vocabulary, _shopper_words(state))
+
+
 def verify(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Score the draft; when it fails, add a low_confidence trigger with the gate's reasons."""
     settings = runtime.context.settings
     vertical = state.get("vertical") or settings.vertical
+    question = question_of(state)
     verdict = check(
         Draft(**state.get("draft", {"answerable": False, "sentences": []})),
-        question_of(state),
+        question,
         [ScoredChunk(**c) for c in state.get("retrieved", [])],
         settings.grounding.threshold_for(vertical),
         settings.grounding.min_retrieval_score,
+        _unknown(question, state, runtime.context),
     )
     update: dict = {"verdict": verdict.model_dump()}
     if not verdict.passed:

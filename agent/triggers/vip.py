@@ -10,6 +10,7 @@ from agent.settings import TriggerSettings
 from agent.state import Customer, Sentiment, TriggerHit, Turn
 
 _PROBLEM_INTENTS = frozenset({"order_problem", "complaint"})
+_UPSET = -0.4
 
 
 def vip_reason(customer: Customer, settings: TriggerSettings) -> str | None:
@@ -45,8 +46,10 @@ def check(
         if any(t.role == "shopper" for t in history):
             return None  # only the first message: after that the handoff already happened
         return TriggerHit(kind="vip", reason="VIP customer (policy: always)", evidence=why)
-    problem = intent in _PROBLEM_INTENTS or sentiment.label in ("negative", "distressed")
+    # mild negativity ("too many emails") is not a problem; clear upset is
+    problem = intent in _PROBLEM_INTENTS or sentiment.compound <= _UPSET
+
     if not problem:
         return None
-    about = intent if intent in _PROBLEM_INTENTS else f"{sentiment.label} sentiment"
+    about = intent if intent in _PROBLEM_INTENTS else f"{sentiment.label} sentiment {sentiment.compound:+.2f}"
     return TriggerHit(kind="vip", reason=f"VIP customer with a problem ({about})", evidence=why)

@@ -30,3 +30,7 @@ def test_emails_and_phones():
     got = extract("reach me at a.b@example.com or +1 415 555 0134")
     assert got.emails == ["a.b@example.com"]
     assert got.phones == ["+1 415 555 0134"]
+
+
+def test_a_lowercase_word_after_a_name_is_not_a_surname():
+    assert extract("Hi, I'm Dana and my jacket is torn").names == ["Dana"]

@@ -50,3 +50,18 @@ def test_off_topic_quote_scores_low_coverage():
     verdict = verify(draft, q, _retrieved(q), 0.5, 0.3)
     assert verdict.coverage < 0.5
     assert not verdict.passed
+
+
+def test_question_words_the_kb_never_uses_lower_confidence():
+    from agent.grounding import unknown_terms
+
+    vocab = LexicalRetriever(SAMPLE_KB).vocabulary()
+    assert unknown_terms("Is the serum certified vegan?", vocab) == ["serum", "certified", "vegan"]
+    assert unknown_terms("Is it good for a weekend trip across town?", vocab) == []  # everyday words
+    assert unknown_terms("How many days to retrun unworn items?", vocab) == []  # a typo of a KB word
+    assert unknown_terms("Hi, I'm Dana: how many days to return?", vocab, ignore={"dana"}) == []
+    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 30 days of delivery.", citations=["policies/returns.md#0"])])
+    clean = verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3)
+    penalised = verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3, unknown=["vegan"])
+    assert penalised.confidence == round(clean.confidence * 0.5, 4)
+    assert "'vegan'" in penalised.problems[0]

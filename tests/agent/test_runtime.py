@@ -143,6 +143,9 @@ def test_store_failure_hands_off_instead_of_crashing(settings):
         def search(self, query, k):
             raise VectorStoreError("chroma is down")
 
+        def vocabulary(self):
+            raise VectorStoreError("chroma is down")
+
     reply = make_agent(settings, retriever=Down()).send("c12", "How long does shipping take?")
     assert reply.kind == "handoff"
     assert any("knowledge base unavailable" in t.evidence for t in reply.handoff.triggers)

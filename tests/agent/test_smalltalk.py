@@ -28,3 +28,19 @@ def test_classify(text, kind):
 def test_acknowledgement_names_the_shopper_and_the_order_and_states_no_facts():
     text = acknowledgement("greeting", "Dana Reyes", ["NW-10482"])
     assert text == "Hi Dana! I've noted order NW-10482. What can I help you with?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I'm Rafael Ortega, I run the office at a small design studio.",
+        "Hallo, hier ist Jonas Becker, Bestellung NW-10544.",
+    ],
+)
+def test_introductions_without_a_request_are_greetings(text):
+    assert classify(text, extract(text)) == "greeting"
+
+
+@pytest.mark.parametrize("text", ["Hi, I'm Dana and my jacket is torn", "Hi it's Dana, I need to change my address"])
+def test_introductions_with_a_request_are_not_small_talk(text):
+    assert classify(text, extract(text)) is None

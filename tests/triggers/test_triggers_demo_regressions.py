@@ -1,0 +1,35 @@
+"""Phrasings found while playing the sample store's conversations."""
+
+from tests.triggers.trigger_helpers import chat, kinds, run
+
+
+def test_three_rephrasings_of_a_size_question_are_a_loop():
+    history = chat(
+        ("shopper", "What size should I get in the Merino Crew Sweater?"),
+        ("bot", "Check your chest measurement against our size guide."),
+        ("shopper", "OK, but which size would actually fit me in the merino crew?"),
+        ("bot", "Slim fit that sits close to the body."),
+    )
+    text = "So just tell me: what size merino crew sweater should I order?"
+    assert "loop" in kinds(text, history=history, vertical="apparel")
+
+
+def test_a_vip_who_is_mildly_annoyed_by_a_faq_topic_is_answered():
+    vip = {"name": "Ava", "tier": "vip"}
+    assert "vip" not in kinds("How do I cancel my newsletter? I'm getting too many emails.", customer=vip)
+
+
+def test_a_vip_who_is_clearly_upset_goes_to_a_person():
+    vip = {"name": "Ava", "tier": "vip"}
+    assert "vip" in kinds("This is really disappointing, the coat I paid for is a mess.", customer=vip)
+
+
+def test_a_rash_described_after_using_a_serum_is_sensitive():
+    text = "I started using the Hydra Calm Serum two days ago and now I have a red, itchy rash on my cheeks."
+    result = run(text, vertical="beauty")
+    assert "beauty.skin_reaction" in result.topics
+    assert "sensitive" in [h.kind for h in result.hits]
+
+
+def test_sensitive_skin_questions_are_not_a_reaction():
+    assert "sensitive" not in kinds("I have sensitive skin, is the serum suitable for me?", vertical="beauty")
