@@ -35,13 +35,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 STOPWORDS = frozenset(
-    """a about above after again all also am an and any are as at be because been before being
-    below between both but by can could did do does doing don't down during each few for from
-    further get got had has have having he her here hers him his how i i'd i'm i've if in into is
-    it it's its just let me more most my myself no nor not now of off on once only or other our
-    out over own please same she should so some such than thank thanks that that's the their them
-    then there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your yours hi hello hey ok okay yes""".split()
+    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "i'd", "i'm", "i've", "if", "in", "into", "is", "it", "it's", "its", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "please", "same", "she", "should", "so", "some", "such", "than", "thank", "thanks", "that", "that's", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "ok", "okay", "yes"]
 )
 
 

@@ -14,13 +14,20 @@ from rich.table import Table
 from agent.errors import EscalationError
 from agent.settings import Settings
 
-app = typer.Typer(help="An e-commerce support bot that answers from its knowledge base and hands the rest to people.", no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="An e-commerce support bot that answers from its knowledge base and hands the rest to people.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 kb = typer.Typer(help="Build and search the knowledge base.", no_args_is_help=True)
 app.add_typer(kb, name="kb")
 console = Console()
 err = Console(stderr=True)
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="A store's settings TOML.", envvar="ESCALATE_CONFIG")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="A store's settings TOML.", envvar="ESCALATE_CONFIG"),
+]
 
 
 def _settings(config: Path | None) -> Settings:
@@ -45,7 +52,9 @@ def _customer(path: Path | None) -> dict:
 @app.command()
 def demo(
     config: ConfigOpt = None,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Play only these conversation ids.")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Play only these conversation ids.")
+    ] = None,
 ) -> None:
     """Ingest the bundled sample store and play its sample conversations."""
     from agent.demo import run_demo
@@ -54,7 +63,10 @@ def demo(
 
 
 @kb.command("ingest")
-def kb_ingest(path: Annotated[Path, typer.Argument(help="Folder of .md .txt .html .json .csv files.")], config: ConfigOpt = None) -> None:
+def kb_ingest(
+    path: Annotated[Path, typer.Argument(help="Folder of .md .txt .html .json .csv files.")],
+    config: ConfigOpt = None,
+) -> None:
     """Read a folder into the vector store; unchanged files are skipped, deleted ones removed."""
     from agent.ingest_cli import ingest_with_progress
     from agent.knowledge_base import make_embedder, open_store
@@ -70,7 +82,9 @@ def kb_ingest(path: Annotated[Path, typer.Argument(help="Folder of .md .txt .htm
 
 
 @kb.command("search")
-def kb_search(query: str, k: Annotated[int, typer.Option("-k", min=1, max=50)] = 5, config: ConfigOpt = None) -> None:
+def kb_search(
+    query: str, k: Annotated[int, typer.Option("-k", min=1, max=50)] = 5, config: ConfigOpt = None
+) -> None:
     """Show the chunks that best match a query, with their similarity."""
     from agent.knowledge_base import open_store
 
@@ -83,9 +97,9 @@ def kb_search(query: str, k: Annotated[int, typer.Option("-k", min=1, max=50)] =
 @kb.command("bench")
 def kb_bench(repeats: Annotated[int, typer.Option(min=3)] = 30) -> None:
     """Time Chroma's stock embedder against ours on the same model files."""
-    from knowledge.embedder_bench import compare_with_chroma
     from agent.demo import SAMPLE_SET
     from knowledge.documents import load_folder
+    from knowledge.embedder_bench import compare_with_chroma
 
     docs, _ = load_folder(SAMPLE_SET / "kb")
     texts = [s.text for d in docs for s in d.sections][:200]
@@ -96,9 +110,15 @@ def kb_bench(repeats: Annotated[int, typer.Option(min=3)] = 30) -> None:
 def send(
     conversation: str,
     text: str,
-    customer: Annotated[Path | None, typer.Option(help="JSON file with the customer record.")] = None,
-    offline: Annotated[bool, typer.Option("--agents-offline", help="No live agents on shift.")] = False,
-    button: Annotated[bool, typer.Option("--button", help="Press 'Talk to a person' instead of sending text.")] = False,
+    customer: Annotated[
+        Path | None, typer.Option(help="JSON file with the customer record.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--agents-offline", help="No live agents on shift.")
+    ] = False,
+    button: Annotated[
+        bool, typer.Option("--button", help="Press 'Talk to a person' instead of sending text.")
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Send one shopper message and print the reply as JSON."""
@@ -113,8 +133,12 @@ def send(
 
 @app.command()
 def chat(
-    conversation: Annotated[str, typer.Option(help="Conversation id (continue an old one).")] = "cli",
-    customer: Annotated[Path | None, typer.Option(help="JSON file with the customer record.")] = None,
+    conversation: Annotated[
+        str, typer.Option(help="Conversation id (continue an old one).")
+    ] = "cli",
+    customer: Annotated[
+        Path | None, typer.Option(help="JSON file with the customer record.")
+    ] = None,
     offline: Annotated[bool, typer.Option("--agents-offline")] = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -131,20 +155,34 @@ def chat(
         if text.strip() == "/quit":
             break
         if text.strip() == "/human":
-            show_reply(console, agent.request_human(conversation, customer=record, agents_online=not offline))
+            show_reply(
+                console,
+                agent.request_human(conversation, customer=record, agents_online=not offline),
+            )
         else:
-            show_reply(console, agent.send(conversation, text, customer=record, agents_online=not offline))
+            show_reply(
+                console, agent.send(conversation, text, customer=record, agents_online=not offline)
+            )
 
 
 @app.command()
-def resolve(conversation: str, resolution: str, agent_name: Annotated[str, typer.Option("--agent")] = "agent", config: ConfigOpt = None) -> None:
+def resolve(
+    conversation: str,
+    resolution: str,
+    agent_name: Annotated[str, typer.Option("--agent")] = "agent",
+    config: ConfigOpt = None,
+) -> None:
     """Record a human agent's resolution; the conversation returns to the bot."""
     view = _agent(config).resolve(conversation, resolution, agent=agent_name)
     console.print(f"conversation {view.conversation_id} resolved; mode is now {view.mode}")
 
 
 @app.command()
-def show(conversation: str, as_json: Annotated[bool, typer.Option("--json")] = False, config: ConfigOpt = None) -> None:
+def show(
+    conversation: str,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    config: ConfigOpt = None,
+) -> None:
     """Print a conversation's transcript and its last handoff."""
     from agent.render import handoff_panel
 
@@ -160,7 +198,9 @@ def show(conversation: str, as_json: Annotated[bool, typer.Option("--json")] = F
 
 
 @app.command()
-def triggers(vertical: Annotated[str, typer.Option()] = "general", config: ConfigOpt = None) -> None:
+def triggers(
+    vertical: Annotated[str, typer.Option()] = "general", config: ConfigOpt = None
+) -> None:
     """List the sensitive topics in force for a vertical."""
     from agent.triggers import sensitive_topics
 

@@ -39,12 +39,17 @@ def _bot_tried(p: HandoffPackage) -> str:
     answered = p.product_context.bot_answered
     if not answered:
         return "nothing yet: handed off before answering"
-    return "; ".join(f"answered “{a.question[:80]}” citing {', '.join(c.chunk_id for c in a.citations) or 'nothing'}" for a in answered[-3:])
+    return "; ".join(
+        f"answered “{a.question[:80]}” citing {', '.join(c.chunk_id for c in a.citations) or 'nothing'}"
+        for a in answered[-3:]
+    )
 
 
 def context_block(p: HandoffPackage, vip: bool) -> str:
     """CUSTOMER / ISSUE / BOT TRIED / SENTIMENT / SUGGESTED RESPONSE, one line each (+ why)."""
-    why = "; ".join(f"{h.kind}: {h.reason}" + (f" [{h.evidence}]" if h.evidence else "") for h in p.triggers)
+    why = "; ".join(
+        f"{h.kind}: {h.reason}" + (f" [{h.evidence}]" if h.evidence else "") for h in p.triggers
+    )
     return "\n".join(
         [
             f"CUSTOMER: {_customer_line(p, vip)}",
@@ -63,6 +68,10 @@ def opening_line(facts: HandoffFacts, orders: list[Order], primary: str) -> str:
     about = f" about order {orders[0].id}" if orders else ""
     issue = facts.question.strip().replace("\n", " ")
     issue = issue if len(issue) <= 90 else issue[:87].rstrip() + "..."
-    seen = f" I've read your message{about}: “{issue}”." if issue else f" I've read your conversation{about}."
+    seen = (
+        f" I've read your message{about}: “{issue}”."
+        if issue
+        else f" I've read your conversation{about}."
+    )
     action = _OPENERS.get(primary, "I'll take it from here.")
     return f"Hi {name}, thanks for waiting.{seen} {action}"

@@ -24,19 +24,32 @@ def play(agent: EscalationAgent, case: Case, console: Console) -> None:
     console.print(Rule(f"[bold]{case.id}[/] · {case.vertical} · {case.notes or ''}", align="left"))
     for n, text in enumerate(case.turns, 1):
         console.print(f"[bold cyan]shopper ({n})[/] {text}")
-        reply = agent.send(cid, text, customer=case.customer, agents_online=case.agents_online, vertical=case.vertical)
+        reply = agent.send(
+            cid,
+            text,
+            customer=case.customer,
+            agents_online=case.agents_online,
+            vertical=case.vertical,
+        )
         show_reply(console, reply)
         if reply.kind == "handoff":
             break
 
 
-def run_demo(settings: Settings, set_dir: Path = SAMPLE_SET, only: list[str] | None = None, console: Console | None = None) -> int:
+def run_demo(
+    settings: Settings,
+    set_dir: Path = SAMPLE_SET,
+    only: list[str] | None = None,
+    console: Console | None = None,
+) -> int:
     """Returns the number of conversations played."""
     console = console or Console()
     embedder = make_embedder(settings)
     store = open_store(settings, embedder)
     report = ingest_with_progress(set_dir / "kb", store, embedder, settings, console)
-    console.print(f"knowledge base: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, {report.chunks_written} chunks written")
+    console.print(
+        f"knowledge base: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, {report.chunks_written} chunks written"
+    )
     # Fresh conversations each run, so the demo always shows the same story.
     conversations = settings.data_dir / "demo-conversations"
     shutil.rmtree(conversations, ignore_errors=True)
@@ -48,6 +61,10 @@ def run_demo(settings: Settings, set_dir: Path = SAMPLE_SET, only: list[str] | N
     chosen = [c for c in cases if not only or c.id in only]
     for case in chosen:
         play(agent, case, console)
-    mode = "offline extractive backend (answers quote the KB)" if agent.context.llm.extractive else agent.context.llm.name
+    mode = (
+        "offline extractive backend (answers quote the KB)"
+        if agent.context.llm.extractive
+        else agent.context.llm.name
+    )
     console.print(Rule(f"{len(chosen)} conversations played with the {mode}"))
     return len(chosen)

@@ -21,10 +21,26 @@ ORDER = re.compile(
 _NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ'’-]+"
 NAME = re.compile(
     r"(?:\bmy name is|\bmy name's|\bthis is|\bit'?s|\bi am|\bi'm|\bme llamo|\bsoy|\bje m'appelle|"
-    r"\bje suis|\bich hei(?:ss|ß)e|\bich bin|\bhier ist|\baqu[ií] (?:es|est[aá])|\bmeu nome é|\bsou a?)\s+(" + _NAME_WORD + r"(?:\s" + _NAME_WORD + r")?)",
+    r"\bje suis|\bich hei(?:ss|ß)e|\bich bin|\bhier ist|\baqu[ií] (?:es|est[aá])|\bmeu nome é|\bsou a?)\s+("
+    + _NAME_WORD
+    + r"(?:\s"
+    + _NAME_WORD
+    + r")?)",
     re.IGNORECASE,
 )
-_NOT_NAMES = {"sorry", "here", "not", "very", "so", "just", "still", "really", "looking", "trying", "back"}
+_NOT_NAMES = {
+    "sorry",
+    "here",
+    "not",
+    "very",
+    "so",
+    "just",
+    "still",
+    "really",
+    "looking",
+    "trying",
+    "back",
+}
 
 
 def order_ids(text: str, customer: Customer | None = None) -> list[str]:
@@ -64,5 +80,8 @@ def extract(text: str, customer: Customer | None = None) -> Extracted:
 def merge(old: Extracted, new: Extracted) -> Extracted:
     """Union of two extractions, first-seen order kept."""
     return Extracted(
-        **{f: list(dict.fromkeys([*getattr(old, f), *getattr(new, f)])) for f in Extracted.model_fields}
+        **{
+            f: list(dict.fromkeys([*getattr(old, f), *getattr(new, f)]))
+            for f in Extracted.model_fields
+        }
     )

@@ -1,9 +1,9 @@
 """The state machine, wiring only: one line per node, one line per edge.
 
-    intake -> triggers --(any trigger)--> handoff -> human <-> (shopper lines) -> END
-                  |--(greeting, thanks)--> acknowledge -> END
-                  \\--> retrieve -> answer -> verify --(below threshold)--> handoff
-                                                   \\--> respond -> END
+intake -> triggers --(any trigger)--> handoff -> human <-> (shopper lines) -> END
+              |--(greeting, thanks)--> acknowledge -> END
+              \\--> retrieve -> answer -> verify --(below threshold)--> handoff
+                                               \\--> respond -> END
 """
 
 from __future__ import annotations

@@ -33,18 +33,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
-from knowledge.tokens import cl100k
 from agent.llm import Draft
 from knowledge.models import ScoredChunk
+from knowledge.tokens import cl100k
 
 TOPICAL_WEIGHTS = {"relevance": 0.6, "coverage": 0.4}
 UNKNOWN_TERM_PENALTY = 0.5
 """Confidence is multiplied by this for each question word the KB never uses."""
 # Words a shopper uses to ask, not to say what about: never "unknown".
 _ASKING = frozenset(
-    """anyone anything know tell want need like would could wondering question really actually
-    also much many long well good sure okay maybe kind sort thing things something else still
-    just ever even right send sent looking help able""".split()
+    ["anyone", "anything", "know", "tell", "want", "need", "like", "would", "could", "wondering", "question", "really", "actually", "also", "much", "many", "long", "well", "good", "sure", "okay", "maybe", "kind", "sort", "thing", "things", "something", "else", "still", "just", "ever", "even", "right", "send", "sent", "looking", "help", "able"]
 )
 EVERYDAY_RANK = 15_000
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -88,7 +86,9 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk]) -> list[str]:
     return problems
 
 
-def unknown_terms(question: str, vocabulary: frozenset[str], ignore: set[str] = frozenset()) -> list[str]:
+def unknown_terms(
+    question: str, vocabulary: frozenset[str], ignore: set[str] = frozenset()
+) -> list[str]:
     """Words of the question the KB never uses (typos of KB words are forgiven)."""
     unknown = []
     for word in dict.fromkeys(w.lower() for w in _WORD.findall(question)):
@@ -112,11 +112,24 @@ def _everyday(word: str) -> bool:
 
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:
-    variants = {word, word + "s", word + "es", word.rstrip("s"), word.removesuffix("es"), word.removesuffix("ing"), word.removesuffix("ed")}
+    variants = {
+        word,
+        word + "s",
+        word + "es",
+        word.rstrip("s"),
+        word.removesuffix("es"),
+        word.removesuffix("ing"),
+        word.removesuffix("ed"),
+    }
     if variants & vocabulary:
         return True
     # one or two typing mistakes (a swap counts as one) in a word the KB uses
-    return process.extractOne(word, vocabulary, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2) is not None
+    return (
+        process.extractOne(
+            word, vocabulary, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2
+        )
+        is not None
+    )
 
 
 def verify(
@@ -138,14 +151,19 @@ def verify(
     cited_ids = {c for claim in draft.sentences for c in claim.citations}
     cited = [by_id[c] for c in cited_ids]
     relevance = _clamp((max(sc.score for sc in cited) - min_score) / 0.35)
-    support = min(_support(claim.text, [by_id[c] for c in claim.citations if c in by_id]) for claim in draft.sentences)
+    support = min(
+        _support(claim.text, [by_id[c] for c in claim.citations if c in by_id])
+        for claim in draft.sentences
+    )
     cited_words = set().union(*(content_words(sc.chunk.embed_text) for sc in cited))
     asked = content_words(question)
     coverage = len(asked & cited_words) / len(asked) if asked else 1.0
     topical = TOPICAL_WEIGHTS["relevance"] * relevance + TOPICAL_WEIGHTS["coverage"] * coverage
     unknown = unknown or []
     confidence = round(min(support, topical) * UNKNOWN_TERM_PENALTY ** len(unknown), 4)
-    problems = [f"the question mentions {w!r}, which the knowledge base never mentions" for w in unknown]
+    problems = [
+        f"the question mentions {w!r}, which the knowledge base never mentions" for w in unknown
+    ]
     problems += [
         f"{name} is low ({value:.2f})"
         for name, value in (("relevance", relevance), ("support", support), ("coverage", coverage))

@@ -49,16 +49,35 @@ def discussed_orders(customer: Customer, extracted: Extracted) -> list[Order]:
 def _citations(ids: list[str], retrieved: list[ScoredChunk]) -> list[Citation]:
     by_id = {sc.chunk.id: sc for sc in retrieved}
     return [
-        Citation(chunk_id=i, doc_id=by_id[i].chunk.doc_id, title=by_id[i].chunk.title, heading=by_id[i].chunk.heading, source=by_id[i].chunk.source, score=round(by_id[i].score, 4))
+        Citation(
+            chunk_id=i,
+            doc_id=by_id[i].chunk.doc_id,
+            title=by_id[i].chunk.title,
+            heading=by_id[i].chunk.heading,
+            source=by_id[i].chunk.source,
+            score=round(by_id[i].score, 4),
+        )
         for i in ids
         if i in by_id
     ]
 
 
-def _product_context(transcript: list[Turn], orders: list[Order], retrieved: list[ScoredChunk], answered: list[dict], min_score: float) -> ProductContext:
+def _product_context(
+    transcript: list[Turn],
+    orders: list[Order],
+    retrieved: list[ScoredChunk],
+    answered: list[dict],
+    min_score: float,
+) -> ProductContext:
     products = [item.name for o in orders for item in o.items if item.name]
-    products += [sc.chunk.title for sc in retrieved if sc.chunk.doc_id.startswith("products/") and sc.score >= min_score]
-    questions = [t.text[:300] for t in transcript if t.role == "shopper" and t.kind == "message" and t.text]
+    products += [
+        sc.chunk.title
+        for sc in retrieved
+        if sc.chunk.doc_id.startswith("products/") and sc.score >= min_score
+    ]
+    questions = [
+        t.text[:300] for t in transcript if t.role == "shopper" and t.kind == "message" and t.text
+    ]
     return ProductContext(
         products=list(dict.fromkeys(products)),
         questions=questions,
@@ -66,17 +85,27 @@ def _product_context(transcript: list[Turn], orders: list[Order], retrieved: lis
     )
 
 
-def write_notes(ctx: Context, transcript: list[Turn], facts: HandoffFacts, retrieved: list[ScoredChunk]) -> HandoffNotes:
+def write_notes(
+    ctx: Context, transcript: list[Turn], facts: HandoffFacts, retrieved: list[ScoredChunk]
+) -> HandoffNotes:
     """The model's notes; the extractive writer if the model fails (a handoff never waits on it)."""
     lines = [f"{t.role}: {t.text}" for t in transcript]
     try:
         return ctx.llm.handoff_notes(lines, facts, retrieved)
     except LLMError as exc:
         log.warning("handoff notes fell back to the extractive writer: %s", exc)
-        return OfflineBackend(ctx.settings.grounding.min_retrieval_score).handoff_notes(lines, facts, retrieved)
+        return OfflineBackend(ctx.settings.grounding.min_retrieval_score).handoff_notes(
+            lines, facts, retrieved
+        )
 
 
-def build_package(state: dict, ctx: Context, hits: list[TriggerHit], retrieved: list[ScoredChunk], conversation_id: str) -> HandoffPackage:
+def build_package(
+    state: dict,
+    ctx: Context,
+    hits: list[TriggerHit],
+    retrieved: list[ScoredChunk],
+    conversation_id: str,
+) -> HandoffPackage:
     """Assemble the seven context elements, the route and the shopper-facing messages."""
     settings = ctx.settings
     transcript = [Turn(**t) for t in state.get("transcript", [])]
@@ -86,7 +115,14 @@ def build_package(state: dict, ctx: Context, hits: list[TriggerHit], retrieved: 
     intent = state.get("intent") or "other"
     vip = is_vip(customer, settings.triggers)
     orders = discussed_orders(customer, extracted)
-    question = next((t.text for t in reversed(transcript) if t.role == "shopper" and t.kind == "message" and t.text), "")
+    question = next(
+        (
+            t.text
+            for t in reversed(transcript)
+            if t.role == "shopper" and t.kind == "message" and t.text
+        ),
+        "",
+    )
     answered = state.get("answered", [])
     primary = hits[0].kind if hits else "low_confidence"
     facts = HandoffFacts(
@@ -106,8 +142,18 @@ def build_package(state: dict, ctx: Context, hits: list[TriggerHit], retrieved: 
     online = bool(state.get("agents_online", True))
     pid = package_id(conversation_id, ctx.now(), len(transcript))
     citations = _citations(notes.citations, retrieved)
-    suggestion = SuggestedResolution(text=notes.suggested_resolution, citations=citations, grounded=bool(citations))
-    messages = shopper_messages(settings, queue, online, pid, facts.customer_name, customer.email or next(iter(extracted.emails), None), topics)
+    suggestion = SuggestedResolution(
+        text=notes.suggested_resolution, citations=citations, grounded=bool(citations)
+    )
+    messages = shopper_messages(
+        settings,
+        queue,
+        online,
+        pid,
+        facts.customer_name,
+        customer.email or next(iter(extracted.emails), None),
+        topics,
+    )
     package = HandoffPackage(
         id=pid,
         conversation_id=conversation_id,
@@ -119,7 +165,9 @@ def build_package(state: dict, ctx: Context, hits: list[TriggerHit], retrieved: 
         customer=customer,
         shared_details=extracted,
         orders=orders,
-        product_context=_product_context(transcript, orders, retrieved, answered, settings.grounding.min_retrieval_score),
+        product_context=_product_context(
+            transcript, orders, retrieved, answered, settings.grounding.min_retrieval_score
+        ),
         suggested_resolution=suggestion,
         triggers=hits,
         route=queue,

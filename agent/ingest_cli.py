@@ -14,7 +14,9 @@ from knowledge.models import IngestReport
 from knowledge.store import VectorStore
 
 
-def ingest_with_progress(root: Path, store: VectorStore, embedder: Embedder, settings: Settings, console: Console) -> IngestReport:
+def ingest_with_progress(
+    root: Path, store: VectorStore, embedder: Embedder, settings: Settings, console: Console
+) -> IngestReport:
     """Run :func:`knowledge.ingest.ingest` with a rich progress bar and print its problems."""
     with Progress(
         TextColumn("ingesting {task.description}"),
@@ -29,9 +31,13 @@ def ingest_with_progress(root: Path, store: VectorStore, embedder: Embedder, set
         def tick(done: int, total: int, doc_id: str) -> None:
             progress.update(task, completed=done, total=total, description=doc_id)
 
-        report = ingest(root, store, embedder, max_tokens=settings.knowledge.chunk_max_tokens, progress=tick)
+        report = ingest(
+            root, store, embedder, max_tokens=settings.knowledge.chunk_max_tokens, progress=tick
+        )
     for problem in report.problems:
         console.print(f"[yellow]warning[/] {problem.path}: {problem.message}")
     for chunk_id in report.truncated_chunks:
-        console.print(f"[yellow]warning[/] {chunk_id} is longer than the embedder's window; its tail cannot be retrieved")
+        console.print(
+            f"[yellow]warning[/] {chunk_id} is longer than the embedder's window; its tail cannot be retrieved"
+        )
     return report

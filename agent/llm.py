@@ -89,7 +89,9 @@ class HandoffFacts(BaseModel):
     """What the agent should do first, by trigger."""
 
     def render(self) -> str:
-        lines = [f"{k}: {v}" for k, v in self.model_dump().items() if v not in (None, "", [], False)]
+        lines = [
+            f"{k}: {v}" for k, v in self.model_dump().items() if v not in (None, "", [], False)
+        ]
         return "\n".join(lines)
 
 
@@ -218,7 +220,9 @@ class OpenAIBackend:
                 response_format=schema,
             )
         except (ValidationError, json.JSONDecodeError) as exc:
-            raise LLMOutputError(f"{purpose}: the model's JSON did not match {schema.__name__}: {exc}") from exc
+            raise LLMOutputError(
+                f"{purpose}: the model's JSON did not match {schema.__name__}: {exc}"
+            ) from exc
         except openai.OpenAIError as exc:
             raise _translate(exc, self.settings) from exc
         u = resp.usage
@@ -233,7 +237,9 @@ class OpenAIBackend:
 def _translate(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
     """Our error for theirs, with what an operator needs to act on it."""
     if isinstance(exc, openai.APITimeoutError):
-        return LLMError(f"model endpoint timed out after {settings.timeout_s:g}s ({settings.base_url})")
+        return LLMError(
+            f"model endpoint timed out after {settings.timeout_s:g}s ({settings.base_url})"
+        )
     if isinstance(exc, openai.APIConnectionError):
         return LLMError(f"cannot reach the model endpoint {settings.base_url}: {exc}")
     if isinstance(exc, openai.APIStatusError):

@@ -45,7 +45,9 @@ class OfflineBackend:
         picked: list[tuple[str, str]] = []
         for sub in asked:
             # quote for what is asked; the statements before it only steered retrieval
-            for pair in best_sentences(asked_part(sub), chunks, self.min_score, per_question, self.embed):
+            for pair in best_sentences(
+                asked_part(sub), chunks, self.min_score, per_question, self.embed
+            ):
                 if pair not in picked:
                     picked.append(pair)
         return Draft(
@@ -61,7 +63,9 @@ class OfflineBackend:
             quoted = " ".join(f"{text} [{cid}]" for text, cid in picked)
             suggestion = f"{facts.next_step} From the knowledge base: {quoted}".strip()
         else:
-            suggestion = f"{facts.next_step} No knowledge-base article covers this question.".strip()
+            suggestion = (
+                f"{facts.next_step} No knowledge-base article covers this question.".strip()
+            )
         return HandoffNotes(
             summary=summarise(facts),
             suggested_resolution=suggestion,
@@ -84,7 +88,11 @@ def best_sentences(
     """
     asked = content_words(question)
     usable = _on_topic([sc for sc in chunks if sc.score >= min_score], asked)
-    rows = [(rank, i, text, sc) for rank, sc in enumerate(usable) for i, text in enumerate(sentences(sc.chunk.text))]
+    rows = [
+        (rank, i, text, sc)
+        for rank, sc in enumerate(usable)
+        for i, text in enumerate(sentences(sc.chunk.text))
+    ]
     if not rows or not asked:
         return []
     semantic = _similarities(question, [r[2] for r in rows], embed) if embed else None
@@ -94,7 +102,9 @@ def best_sentences(
         words = content_words(text)
         lexical = (len(asked & words) + 0.5 * len(asked & (heading - words))) / len(asked)
         relevance = lexical if semantic is None else 0.5 * lexical + 0.5 * semantic[n]
-        candidates.append((0.7 * relevance + 0.3 * sc.score - 0.01 * i, lexical, rank, i, text, sc.chunk.id))
+        candidates.append(
+            (0.7 * relevance + 0.3 * sc.score - 0.01 * i, lexical, rank, i, text, sc.chunk.id)
+        )
     candidates.sort(reverse=True)
     if max(c[1] for c in candidates) == 0 and usable[0].score < 0.6:
         return []  # nothing in the excerpts shares a word with the question
@@ -133,7 +143,9 @@ def summarise(facts: HandoffFacts) -> str:
     if facts.order_lines:
         parts.append(f"They referred to order {', '.join(facts.order_lines)}.")
     elif facts.answered:
-        parts.append(f"The bot had already answered {len(facts.answered)} question(s) from the knowledge base.")
+        parts.append(
+            f"The bot had already answered {len(facts.answered)} question(s) from the knowledge base."
+        )
     if facts.reasons:
         parts.append(f"Handed to a person because: {'; '.join(facts.reasons)}.")
     return " ".join(parts)

@@ -45,7 +45,11 @@ class Conversation(BaseModel):
 
 
 def _check_id(conversation_id: str) -> str:
-    if not isinstance(conversation_id, str) or not conversation_id.strip() or len(conversation_id) > 200:
+    if (
+        not isinstance(conversation_id, str)
+        or not conversation_id.strip()
+        or len(conversation_id) > 200
+    ):
         raise InputError("conversation_id must be a non-empty string of at most 200 characters")
     if not conversation_id.isprintable():
         raise InputError("conversation_id must not contain control characters")
@@ -127,12 +131,24 @@ class EscalationAgent:
         record = _customer(customer)
         message = clean(text if text is not None else "", self.settings.max_message_chars)
         if not message.text and action == "message":
-            return BotReply(conversation_id=cid, kind="notice", messages=[EMPTY_PROMPT], notes=message.notes)
+            return BotReply(
+                conversation_id=cid, kind="notice", messages=[EMPTY_PROMPT], notes=message.notes
+            )
         config = {"configurable": {"thread_id": cid}}
         try:
             if self._waiting_for_human(config):
-                event = HumanEvent(type="shopper_message", text=message.text or "[pressed: Talk to a person]", at=self.context.now(), kind="message" if message.text else "button")
-                state = self.graph.invoke(Command(resume=event.model_dump()), config, context=self.context, durability="sync")
+                event = HumanEvent(
+                    type="shopper_message",
+                    text=message.text or "[pressed: Talk to a person]",
+                    at=self.context.now(),
+                    kind="message" if message.text else "button",
+                )
+                state = self.graph.invoke(
+                    Command(resume=event.model_dump()),
+                    config,
+                    context=self.context,
+                    durability="sync",
+                )
             else:
                 state = self.graph.invoke(
                     {
@@ -149,10 +165,14 @@ class EscalationAgent:
                 )
         except Exception:  # the runtime must survive anything a turn can throw
             log.exception("turn failed for conversation %s", cid)
-            return BotReply(conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes)
+            return BotReply(
+                conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes
+            )
         return BotReply(conversation_id=cid, notes=message.notes, **state["reply"])
 
-    def resolve(self, conversation_id: str, resolution: str, *, agent: str = "agent") -> Conversation:
+    def resolve(
+        self, conversation_id: str, resolution: str, *, agent: str = "agent"
+    ) -> Conversation:
         """A person finished: record their resolution and give the conversation back to the bot."""
         cid = _check_id(conversation_id)
         text = clean(resolution, self.settings.max_message_chars).text
@@ -162,7 +182,9 @@ class EscalationAgent:
         if not self._waiting_for_human(config):
             raise ConversationError(f"conversation {cid!r} is not waiting for a person")
         event = HumanEvent(type="resolution", text=text, at=self.context.now(), agent=agent)
-        self.graph.invoke(Command(resume=event.model_dump()), config, context=self.context, durability="sync")
+        self.graph.invoke(
+            Command(resume=event.model_dump()), config, context=self.context, durability="sync"
+        )
         return self.conversation(cid)
 
     def conversation(self, conversation_id: str) -> Conversation:

@@ -128,7 +128,9 @@ class HandoffSettings(_Section):
     queues: dict[Queue, QueueSettings] = Field(default_factory=_default_queues)  # type: ignore[arg-type]
     offline_reply_hours: int = Field(24, ge=1)
     """Promise made in the offline-ticket message."""
-    while_you_wait: str = "While you wait, you can check your order status any time under Account > Orders."
+    while_you_wait: str = (
+        "While you wait, you can check your order status any time under Account > Orders."
+    )
     """The 'something useful to do meanwhile' line."""
 
 

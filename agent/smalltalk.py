@@ -54,7 +54,9 @@ def classify(text: str, found: Extracted) -> SmallTalk | None:
         return "greeting"
     # "Hi, I'm Rafael, I run the office at a design studio": an introduction, no request yet
     asks = bool(_REQUEST.search(stripped))
-    introduces = bool(_GREETING.match(stripped)) and bool(found.names or found.order_ids) and not asks
+    introduces = (
+        bool(_GREETING.match(stripped)) and bool(found.names or found.order_ids) and not asks
+    )
     if introduces and len(stripped.split()) <= 25 and classify_intent(stripped) == "other":
         return "greeting"
     return None

@@ -46,7 +46,9 @@ class Case(BaseModel):
     def _turn_in_range(self) -> Case:
         at = self.expect.escalate_at_turn
         if at is not None and at > len(self.turns):
-            raise ValueError(f"expect.escalate_at_turn is {at} but the case has {len(self.turns)} turns")
+            raise ValueError(
+                f"expect.escalate_at_turn is {at} but the case has {len(self.turns)} turns"
+            )
         return self
 
 
@@ -66,9 +68,13 @@ def parse_line(raw: str, path: str, line: int) -> Case | CaseProblem:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        return CaseProblem(path=path, line=line, field="(line)", message=f"not valid JSON: {exc.msg}")
+        return CaseProblem(
+            path=path, line=line, field="(line)", message=f"not valid JSON: {exc.msg}"
+        )
     if not isinstance(data, dict):
-        return CaseProblem(path=path, line=line, field="(line)", message="a case must be a JSON object")
+        return CaseProblem(
+            path=path, line=line, field="(line)", message="a case must be a JSON object"
+        )
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
@@ -93,7 +99,9 @@ def read_cases(path: Path) -> tuple[list[Case], list[CaseProblem]]:
             continue
         result = parse_line(raw, str(path), n)
         if isinstance(result, Case) and result.id in seen:
-            result = CaseProblem(path=str(path), line=n, field="id", message=f"duplicate case id {result.id!r}")
+            result = CaseProblem(
+                path=str(path), line=n, field="id", message=f"duplicate case id {result.id!r}"
+            )
         if isinstance(result, CaseProblem):
             problems.append(result)
         else:

@@ -81,9 +81,15 @@ class VectorStore:
             words: set[str] = set()
             for offset in range(0, count, _PAGE):
                 with _chroma("reading the vocabulary"):
-                    page = self._coll().get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
-                for text, meta in zip(page["documents"] or [], page["metadatas"] or [], strict=False):
-                    words |= words_of(f"{text} {(meta or {}).get('title', '')} {(meta or {}).get('heading', '')}")
+                    page = self._coll().get(
+                        include=["documents", "metadatas"], limit=_PAGE, offset=offset
+                    )
+                for text, meta in zip(
+                    page["documents"] or [], page["metadatas"] or [], strict=False
+                ):
+                    words |= words_of(
+                        f"{text} {(meta or {}).get('title', '')} {(meta or {}).get('heading', '')}"
+                    )
             self._vocabulary = (count, frozenset(words))
         return self._vocabulary[1]
 

@@ -13,7 +13,15 @@ from knowledge.vocabulary import words_of
 
 def chunk(cid: str, text: str, title: str = "", heading: str = "") -> Chunk:
     doc = cid.split("#")[0]
-    return Chunk(id=cid, doc_id=doc, title=title or doc, heading=heading, text=text, n_tokens=len(text.split()), doc_sha256="x")
+    return Chunk(
+        id=cid,
+        doc_id=doc,
+        title=title or doc,
+        heading=heading,
+        text=text,
+        n_tokens=len(text.split()),
+        doc_sha256="x",
+    )
 
 
 class LexicalRetriever:
@@ -56,13 +64,35 @@ class ScriptedLLM:
             raise item
         return item
 
-    def handoff_notes(self, transcript: list[str], facts: HandoffFacts, chunks: list[ScoredChunk]) -> HandoffNotes:
+    def handoff_notes(
+        self, transcript: list[str], facts: HandoffFacts, chunks: list[ScoredChunk]
+    ) -> HandoffNotes:
         return OfflineBackend().handoff_notes(transcript, facts, chunks)
 
 
 SAMPLE_KB = [
-    chunk("policies/returns.md#0", "You can return unworn items within 30 days of delivery. Items must have their original tags.", "Returns", "Return window"),
-    chunk("policies/returns.md#1", "Refunds are issued to the original payment method within 5 business days of receiving your return.", "Returns", "Refund timing"),
-    chunk("policies/shipping.md#0", "Standard shipping costs $5.95 and takes 5-7 business days. Orders over $75 ship free.", "Shipping", "Rates"),
-    chunk("products/aero-buds.md#0", "Aero Buds Pro give 8 hours of battery life per charge and 32 hours with the case.", "Aero Buds Pro", "Battery"),
+    chunk(
+        "policies/returns.md#0",
+        "You can return unworn items within 30 days of delivery. Items must have their original tags.",
+        "Returns",
+        "Return window",
+    ),
+    chunk(
+        "policies/returns.md#1",
+        "Refunds are issued to the original payment method within 5 business days of receiving your return.",
+        "Returns",
+        "Refund timing",
+    ),
+    chunk(
+        "policies/shipping.md#0",
+        "Standard shipping costs $5.95 and takes 5-7 business days. Orders over $75 ship free.",
+        "Shipping",
+        "Rates",
+    ),
+    chunk(
+        "products/aero-buds.md#0",
+        "Aero Buds Pro give 8 hours of battery life per charge and 32 hours with the case.",
+        "Aero Buds Pro",
+        "Battery",
+    ),
 ]

@@ -23,5 +23,8 @@ def answer(state: ConversationState, runtime: Runtime[Context]) -> dict:
         draft = runtime.context.llm.draft_answer(question_of(state), chunks, history)
     except LLMError as exc:
         log.error("drafting failed, the turn will be handed off: %s", exc)
-        return {"draft": {"answerable": False, "sentences": []}, "notes": [f"model unavailable: {exc}"]}
+        return {
+            "draft": {"answerable": False, "sentences": []},
+            "notes": [f"model unavailable: {exc}"],
+        }
     return {"draft": draft.model_dump()}

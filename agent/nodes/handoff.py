@@ -31,7 +31,9 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Assemble the package; the conversation now belongs to a person."""
     ctx = runtime.context
     hits = [TriggerHit(**h) for h in state.get("triggers", [])]
-    package = build_package(state, ctx, hits, _knowledge(state, ctx), state.get("conversation_id", ""))
+    package = build_package(
+        state, ctx, hits, _knowledge(state, ctx), state.get("conversation_id", "")
+    )
     messages = package.shopper_messages.as_list()
     now = ctx.now()
     return {

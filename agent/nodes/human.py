@@ -24,14 +24,25 @@ class HumanEvent(BaseModel):
 def human(state: ConversationState) -> dict[str, Any]:
     """Pause until the runtime resumes with a :class:`HumanEvent`; the bot says nothing."""
     handoff = state.get("handoff", {})
-    event = HumanEvent(**interrupt({"handoff_id": handoff.get("id"), "route": handoff.get("route")}))
+    event = HumanEvent(
+        **interrupt({"handoff_id": handoff.get("id"), "route": handoff.get("route")})
+    )
     if event.type == "shopper_message":
         turn = Turn(role="shopper", text=event.text, at=event.at, kind=event.kind)
-        return {"transcript": [turn.model_dump()], "mode": "human", "reply": {"kind": "with_human", "messages": [], "actions": []}}
+        return {
+            "transcript": [turn.model_dump()],
+            "mode": "human",
+            "reply": {"kind": "with_human", "messages": [], "actions": []},
+        }
     turn = Turn(role="agent", text=event.text, at=event.at)
     return {
         "transcript": [turn.model_dump()],
         "mode": "bot",
-        "resolution": {"text": event.text, "agent": event.agent, "at": event.at, "handoff_id": handoff.get("id")},
+        "resolution": {
+            "text": event.text,
+            "agent": event.agent,
+            "at": event.at,
+            "handoff_id": handoff.get("id"),
+        },
         "reply": {},
     }

@@ -38,7 +38,8 @@ def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
         for claim in draft.sentences
     )
     sources = "\n".join(
-        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.doc_id})" for n, c in enumerate(citations, 1)
+        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.doc_id})"
+        for n, c in enumerate(citations, 1)
     )
     lead = f"{EXTRACTIVE_NOTE}\n" if extractive else ""
     return f"{lead}{body.strip()}\n\nSources:\n{sources}"
@@ -54,7 +55,11 @@ def respond(state: ConversationState, runtime: Runtime[Context]) -> dict:
     return {
         "transcript": [Turn(role="bot", text=text, at=ctx.now()).model_dump()],
         "answered": [
-            {"question": question_of(state), "answer": text, "citations": [c.model_dump() for c in citations]}
+            {
+                "question": question_of(state),
+                "answer": text,
+                "citations": [c.model_dump() for c in citations],
+            }
         ],
         "reply": {
             "kind": "answer",

@@ -17,7 +17,11 @@ log = logging.getLogger(__name__)
 
 def question_of(state: ConversationState) -> str:
     """The question to look up: a short follow-up ("and express?") borrows the one before it."""
-    shopper = [t["text"] for t in state.get("transcript", []) if t["role"] == "shopper" and t["kind"] == "message"]
+    shopper = [
+        t["text"]
+        for t in state.get("transcript", [])
+        if t["role"] == "shopper" and t["kind"] == "message"
+    ]
     if not shopper:
         return state.get("incoming", "")
     if len(shopper) > 1 and len(shopper[-1].split()) <= 4:

@@ -18,7 +18,12 @@ def _shopper_words(state: ConversationState) -> set[str]:
     """The shopper's own names, emails and order ids are not KB vocabulary."""
     found = state.get("extracted", {})
     customer = state.get("customer", {})
-    parts = [*found.get("names", []), *found.get("emails", []), *found.get("order_ids", []), customer.get("name") or ""]
+    parts = [
+        *found.get("names", []),
+        *found.get("emails", []),
+        *found.get("order_ids", []),
+        customer.get("name") or "",
+    ]
     return {w.lower() for p in parts for w in p.replace("@", " ").replace(".", " ").split()}
 
 

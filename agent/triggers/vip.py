@@ -51,5 +51,9 @@ def check(
 
     if not problem:
         return None
-    about = intent if intent in _PROBLEM_INTENTS else f"{sentiment.label} sentiment {sentiment.compound:+.2f}"
+    about = (
+        intent
+        if intent in _PROBLEM_INTENTS
+        else f"{sentiment.label} sentiment {sentiment.compound:+.2f}"
+    )
     return TriggerHit(kind="vip", reason=f"VIP customer with a problem ({about})", evidence=why)

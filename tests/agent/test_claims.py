@@ -21,20 +21,34 @@ def test_quantities_reads_values_and_units(text, expected):
 
 
 def test_changed_number_is_unsupported():
-    assert unsupported_quantities("Returns are accepted within 45 days.", ["within 30 days of delivery"]) == [(45.0, "day")]
+    assert unsupported_quantities(
+        "Returns are accepted within 45 days.", ["within 30 days of delivery"]
+    ) == [(45.0, "day")]
 
 
 def test_same_value_with_other_unit_is_unsupported():
     # "30 hours" is not supported by a chunk that says "30 days"
-    assert unsupported_quantities("It lasts 30 hours.", ["Return within 30 days."]) == [(30.0, "hour")]
+    assert unsupported_quantities("It lasts 30 hours.", ["Return within 30 days."]) == [
+        (30.0, "hour")
+    ]
 
 
 def test_supported_quantities_pass():
-    assert unsupported_quantities("Shipping is $5.95 and free over $75.", ["costs $5.95 ... over $75 ship free"]) == []
+    assert (
+        unsupported_quantities(
+            "Shipping is $5.95 and free over $75.", ["costs $5.95 ... over $75 ship free"]
+        )
+        == []
+    )
 
 
 def test_sentences_split_prose_and_lists():
-    assert sentences("We ship fast. Returns are free!\n- Tags on\n- Unworn") == ["We ship fast.", "Returns are free!", "Tags on", "Unworn"]
+    assert sentences("We ship fast. Returns are free!\n- Tags on\n- Unworn") == [
+        "We ship fast.",
+        "Returns are free!",
+        "Tags on",
+        "Unworn",
+    ]
 
 
 def test_content_words_drop_stopwords_and_stem():

@@ -10,14 +10,30 @@ def _retrieved(q=RETURNS_Q):
 
 
 def test_verbatim_quote_passes():
-    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 30 days of delivery.", citations=["policies/returns.md#0"])])
+    draft = Draft(
+        answerable=True,
+        sentences=[
+            Claim(
+                text="You can return unworn items within 30 days of delivery.",
+                citations=["policies/returns.md#0"],
+            )
+        ],
+    )
     verdict = verify(draft, RETURNS_Q, _retrieved(), threshold=0.5, min_score=0.3)
     assert verdict.passed, verdict
     assert verdict.support == 1.0
 
 
 def test_changed_number_is_blocked():
-    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 60 days of delivery.", citations=["policies/returns.md#0"])])
+    draft = Draft(
+        answerable=True,
+        sentences=[
+            Claim(
+                text="You can return unworn items within 60 days of delivery.",
+                citations=["policies/returns.md#0"],
+            )
+        ],
+    )
     verdict = verify(draft, RETURNS_Q, _retrieved(), threshold=0.5, min_score=0.3)
     assert not verdict.passed and verdict.confidence == 0.0
     assert "60 day" in verdict.problems[0]
@@ -25,7 +41,10 @@ def test_changed_number_is_blocked():
 
 def test_number_from_an_uncited_chunk_is_blocked():
     # $5.95 is in the KB, but not in the chunk this sentence cites
-    draft = Draft(answerable=True, sentences=[Claim(text="Returns cost $5.95.", citations=["policies/returns.md#0"])])
+    draft = Draft(
+        answerable=True,
+        sentences=[Claim(text="Returns cost $5.95.", citations=["policies/returns.md#0"])],
+    )
     assert not verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3).passed
 
 
@@ -36,17 +55,35 @@ def test_sentence_without_citation_is_blocked():
 
 
 def test_citation_of_a_chunk_not_retrieved_is_blocked():
-    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 30 days of delivery.", citations=["made/up.md#9"])])
+    draft = Draft(
+        answerable=True,
+        sentences=[
+            Claim(
+                text="You can return unworn items within 30 days of delivery.",
+                citations=["made/up.md#9"],
+            )
+        ],
+    )
     assert not verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3).passed
 
 
 def test_unanswerable_draft_is_blocked():
-    assert not verify(Draft(answerable=False, sentences=[]), RETURNS_Q, _retrieved(), 0.5, 0.3).passed
+    assert not verify(
+        Draft(answerable=False, sentences=[]), RETURNS_Q, _retrieved(), 0.5, 0.3
+    ).passed
 
 
 def test_off_topic_quote_scores_low_coverage():
     q = "Do you ship to Antarctica by icebreaker?"
-    draft = Draft(answerable=True, sentences=[Claim(text="Standard shipping costs $5.95 and takes 5-7 business days.", citations=["policies/shipping.md#0"])])
+    draft = Draft(
+        answerable=True,
+        sentences=[
+            Claim(
+                text="Standard shipping costs $5.95 and takes 5-7 business days.",
+                citations=["policies/shipping.md#0"],
+            )
+        ],
+    )
     verdict = verify(draft, q, _retrieved(q), 0.5, 0.3)
     assert verdict.coverage < 0.5
     assert not verdict.passed
@@ -57,10 +94,22 @@ def test_question_words_the_kb_never_uses_lower_confidence():
 
     vocab = LexicalRetriever(SAMPLE_KB).vocabulary()
     assert unknown_terms("Is the serum certified vegan?", vocab) == ["serum", "certified", "vegan"]
-    assert unknown_terms("Is it good for a weekend trip across town?", vocab) == []  # everyday words
-    assert unknown_terms("How many days to retrun unworn items?", vocab) == []  # a typo of a KB word
+    assert (
+        unknown_terms("Is it good for a weekend trip across town?", vocab) == []
+    )  # everyday words
+    assert (
+        unknown_terms("How many days to retrun unworn items?", vocab) == []
+    )  # a typo of a KB word
     assert unknown_terms("Hi, I'm Dana: how many days to return?", vocab, ignore={"dana"}) == []
-    draft = Draft(answerable=True, sentences=[Claim(text="You can return unworn items within 30 days of delivery.", citations=["policies/returns.md#0"])])
+    draft = Draft(
+        answerable=True,
+        sentences=[
+            Claim(
+                text="You can return unworn items within 30 days of delivery.",
+                citations=["policies/returns.md#0"],
+            )
+        ],
+    )
     clean = verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3)
     penalised = verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3, unknown=["vegan"])
     assert penalised.confidence == round(clean.confidence * 0.5, 4)

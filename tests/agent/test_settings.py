@@ -6,7 +6,9 @@ from agent.settings import Settings
 
 def test_store_toml_is_read(tmp_path):
     path = tmp_path / "store.toml"
-    path.write_text('store_name = "Northwind"\nvertical = "supplements"\n[grounding]\nthreshold = 0.7\n')
+    path.write_text(
+        'store_name = "Northwind"\nvertical = "supplements"\n[grounding]\nthreshold = 0.7\n'
+    )
     s = Settings.load(path)
     assert (s.store_name, s.vertical, s.grounding.threshold) == ("Northwind", "supplements", 0.7)
 

@@ -41,6 +41,8 @@ def test_introductions_without_a_request_are_greetings(text):
     assert classify(text, extract(text)) == "greeting"
 
 
-@pytest.mark.parametrize("text", ["Hi, I'm Dana and my jacket is torn", "Hi it's Dana, I need to change my address"])
+@pytest.mark.parametrize(
+    "text", ["Hi, I'm Dana and my jacket is torn", "Hi it's Dana, I need to change my address"]
+)
 def test_introductions_with_a_request_are_not_small_talk(text):
     assert classify(text, extract(text)) is None

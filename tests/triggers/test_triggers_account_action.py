@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.triggers.trigger_helpers import run
 
 FIRES = [

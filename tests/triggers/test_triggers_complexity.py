@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import chat, run
 
 from agent.settings import TriggerSettings
 from agent.triggers.complexity import questions
 from agent.triggers.text import Text
+from tests.triggers.trigger_helpers import chat, run
 
 
 def complexity_hits(

@@ -16,12 +16,16 @@ def test_three_rephrasings_of_a_size_question_are_a_loop():
 
 def test_a_vip_who_is_mildly_annoyed_by_a_faq_topic_is_answered():
     vip = {"name": "Ava", "tier": "vip"}
-    assert "vip" not in kinds("How do I cancel my newsletter? I'm getting too many emails.", customer=vip)
+    assert "vip" not in kinds(
+        "How do I cancel my newsletter? I'm getting too many emails.", customer=vip
+    )
 
 
 def test_a_vip_who_is_clearly_upset_goes_to_a_person():
     vip = {"name": "Ava", "tier": "vip"}
-    assert "vip" in kinds("This is really disappointing, the coat I paid for is a mess.", customer=vip)
+    assert "vip" in kinds(
+        "This is really disappointing, the coat I paid for is a mess.", customer=vip
+    )
 
 
 def test_a_rash_described_after_using_a_serum_is_sensitive():
@@ -32,4 +36,6 @@ def test_a_rash_described_after_using_a_serum_is_sensitive():
 
 
 def test_sensitive_skin_questions_are_not_a_reaction():
-    assert "sensitive" not in kinds("I have sensitive skin, is the serum suitable for me?", vertical="beauty")
+    assert "sensitive" not in kinds(
+        "I have sensitive skin, is the serum suitable for me?", vertical="beauty"
+    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.triggers.trigger_helpers import chat, kinds, run
 
 import agent.triggers as triggers
 from agent.settings import TriggerSettings
 from agent.state import Customer
 from agent.triggers import TriggerContext, TriggerResult, detect
+from tests.triggers.trigger_helpers import chat, kinds, run
 
 
 def test_public_surface_is_pinned() -> None:

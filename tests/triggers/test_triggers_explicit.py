@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import run
 
 from agent.settings import TriggerSettings
 from agent.triggers.explicit import correct
+from tests.triggers.trigger_helpers import run
 
 ASKS = [
     # English

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import chat, run, turn
 
 from agent.settings import TriggerSettings
 from agent.triggers.loop import content, similarity
 from agent.triggers.text import flat
+from tests.triggers.trigger_helpers import chat, run, turn
 
 
 def loop_hits(message: str, settings: TriggerSettings | None = None, **fields: object) -> list:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import run
 
 from agent.settings import TriggerSettings
 from agent.triggers.purchase import parse_number
+from tests.triggers.trigger_helpers import run
 
 
 def purchase_hits(message: str, settings: TriggerSettings | None = None) -> list:

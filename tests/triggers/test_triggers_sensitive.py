@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import run
 
 from agent.errors import ConfigError
 from agent.settings import TriggerSettings
 from agent.triggers import sensitive_topics
+from tests.triggers.trigger_helpers import run
 
 FIRES = [
     # (vertical, message, topic)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import run
 
 from agent.settings import TriggerSettings
 from agent.triggers.sentiment import is_shouting
+from tests.triggers.trigger_helpers import run
 
 UPSET = [
     "This is ridiculous, worst service ever, I'm furious",

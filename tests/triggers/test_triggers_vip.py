@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.triggers.trigger_helpers import chat, run
 
 from agent.settings import TriggerSettings
 from agent.state import Customer
 from agent.triggers.vip import is_vip
+from tests.triggers.trigger_helpers import chat, run
 
 GOLD = Customer(tier="Gold")
 RICH = Customer(tier="standard", lifetime_value=2400.0)
