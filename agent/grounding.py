@@ -42,46 +42,10 @@ UNKNOWN_TERM_PENALTY = 0.5
 """Confidence is multiplied by this for each question word the KB never uses."""
 # Words a shopper uses to ask, not to say what about: never "unknown".
 _ASKING = frozenset(
-    [
-        "anyone",
-        "anything",
-        "know",
-        "tell",
-        "want",
-        "need",
-        "like",
-        "would",
-        "could",
-        "wondering",
-        "question",
-        "really",
-        "actually",
-        "also",
-        "much",
-        "many",
-        "long",
-        "well",
-        "good",
-        "sure",
-        "okay",
-        "maybe",
-        "kind",
-        "sort",
-        "thing",
-        "things",
-        "something",
-        "else",
-        "still",
-        "just",
-        "ever",
-        "even",
-        "right",
-        "send",
-        "sent",
-        "looking",
-        "help",
-        "able",
-    ]
+    """anyone anything know tell want need like would could wondering question really actually
+    also much many long well good sure okay maybe kind sort thing things something else still
+    just ever even right send sent looking help able
+""".split()
 )
 EVERYDAY_RANK = 15_000
 _WORD = re.compile(r"[^\W\d_]{4,}")
