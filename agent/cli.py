@@ -96,13 +96,18 @@ def kb_search(
 
 @kb.command("bench")
 def kb_bench(repeats: Annotated[int, typer.Option(min=3)] = 30) -> None:
-    """Time Chroma's stock embedder against ours on the same model files."""
+    """Time Chroma's stock embedder against ours on the same model files and the sample KB's chunks."""
     from agent.demo import SAMPLE_SET
+    from knowledge.chunking import chunk_document
     from knowledge.documents import load_folder
     from knowledge.embedder_bench import compare_with_chroma
 
     docs, _ = load_folder(SAMPLE_SET / "kb")
-    texts = [s.text for d in docs for s in d.sections][:200]
+    texts = [
+        c.embed_text
+        for d in docs
+        for c in chunk_document(d, _settings(None).knowledge.chunk_max_tokens)
+    ]
     console.print_json(data=compare_with_chroma(texts, repeats))
 
 

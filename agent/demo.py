@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.rule import Rule
+from rich.table import Table
 
 from agent.ingest_cli import ingest_with_progress
 from agent.knowledge_base import make_embedder, open_store
@@ -18,8 +19,8 @@ from evals.schema import Case, read_cases
 SAMPLE_SET = Path(__file__).resolve().parent.parent / "evals" / "sets" / "sample-store"
 
 
-def play(agent: EscalationAgent, case: Case, console: Console) -> None:
-    """Feed a case's turns until a handoff, printing each exchange."""
+def play(agent: EscalationAgent, case: Case, console: Console) -> list[str]:
+    """Feed a case's turns until a handoff, printing each exchange; returns a summary row."""
     cid = f"demo-{case.id}"
     console.print(Rule(f"[bold]{case.id}[/] · {case.vertical} · {case.notes or ''}", align="left"))
     for n, text in enumerate(case.turns, 1):
@@ -32,8 +33,17 @@ def play(agent: EscalationAgent, case: Case, console: Console) -> None:
             vertical=case.vertical,
         )
         show_reply(console, reply)
-        if reply.kind == "handoff":
-            break
+        if reply.kind == "handoff" and reply.handoff is not None:
+            kinds = ", ".join(dict.fromkeys(h.kind for h in reply.handoff.triggers))
+            return [case.id, f"handoff at turn {n}", kinds, reply.handoff.route, _expected(case)]
+    return [case.id, f"answered {len(case.turns)} turn(s)", "", "", _expected(case)]
+
+
+def _expected(case: Case) -> str:
+    e = case.expect
+    if e.decision == "answer":
+        return "answer"
+    return f"handoff by turn {e.escalate_at_turn} ({e.trigger or 'any'}, {e.route or 'any'})"
 
 
 def run_demo(
@@ -59,8 +69,17 @@ def run_demo(
     for problem in problems:
         console.print(f"[yellow]skipped[/] {problem}")
     chosen = [c for c in cases if not only or c.id in only]
+    table = Table(
+        "conversation",
+        "what happened",
+        "triggers",
+        "queue",
+        "the sample expects",
+        title="demo summary",
+    )
     for case in chosen:
-        play(agent, case, console)
+        table.add_row(*play(agent, case, console))
+    console.print(table)
     mode = (
         "offline extractive backend (answers quote the KB)"
         if agent.context.llm.extractive

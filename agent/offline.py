@@ -109,7 +109,8 @@ def best_sentences(
     if max(c[1] for c in candidates) == 0 and usable[0].score < 0.6:
         return []  # nothing in the excerpts shares a word with the question
     best = candidates[0][0]
-    chosen = [c for c in candidates if c[0] >= 0.8 * best and c[1] > 0][:limit] or candidates[:1]
+    unique = list({" ".join(c[4].split()).lower(): c for c in reversed(candidates)}.values())[::-1]
+    chosen = [c for c in unique if c[0] >= 0.8 * best and c[1] > 0][:limit] or candidates[:1]
     chosen.sort(key=lambda c: (c[2], c[3]))
     return [(c[4], c[5]) for c in chosen]
 

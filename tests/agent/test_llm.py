@@ -203,3 +203,27 @@ def test_offline_backend_quotes_the_kb_verbatim():
     kb_text = " ".join(c.text for c in SAMPLE_KB)
     assert all(claim.text in kb_text for claim in draft.sentences)
     assert draft.sentences[0].citations == ["policies/returns.md#0"]
+
+
+def test_offline_backend_never_quotes_the_same_sentence_twice():
+    from knowledge.models import ScoredChunk
+    from tests.fakes import chunk
+
+    same = "Hand wash in cool water with a wool detergent."
+    chunks = [
+        ScoredChunk(chunk=chunk("faq/care.csv#0", same), score=0.7),
+        ScoredChunk(chunk=chunk("products/sweater.md#4", same), score=0.6),
+    ]
+    draft = OfflineBackend().draft_answer("How do I wash the sweater in water?", chunks, [])
+    assert [c.text for c in draft.sentences] == [same]
+
+
+def test_offline_backend_answers_each_part_of_a_two_part_question():
+    chunks = LexicalRetriever(SAMPLE_KB).search("return unworn items days shipping cost", 4)
+    draft = OfflineBackend().draft_answer(
+        "How many days do I have to return unworn items? And how much does standard shipping cost?",
+        chunks,
+        [],
+    )
+    cited = {c for claim in draft.sentences for c in claim.citations}
+    assert {"policies/returns.md#0", "policies/shipping.md#0"} <= cited
