@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.errors import ConfigError
@@ -126,12 +126,18 @@ def _default_queues() -> dict[str, QueueSettings]:
 
 class HandoffSettings(_Section):
     queues: dict[Queue, QueueSettings] = Field(default_factory=_default_queues)  # type: ignore[arg-type]
+    """Per-queue team name and wait; a store's TOML overrides the queues it names, keeps the rest."""
     offline_reply_hours: int = Field(24, ge=1)
     """Promise made in the offline-ticket message."""
     while_you_wait: str = (
         "While you wait, you can check your order status any time under Account > Orders."
     )
     """The 'something useful to do meanwhile' line."""
+
+    @field_validator("queues", mode="after")
+    @classmethod
+    def _keep_default_queues(cls, value: dict[str, QueueSettings]) -> dict[str, QueueSettings]:
+        return {**_default_queues(), **value}
 
 
 class Settings(BaseSettings):
