@@ -1,0 +1,76 @@
+"""The `escalate` command, driven through typer's runner and its real entry point."""
+
+import json
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from agent.cli import app, main
+
+runner = CliRunner()
+COMMANDS = [
+    [],
+    ["demo"],
+    ["kb"],
+    ["kb", "ingest"],
+    ["kb", "search"],
+    ["kb", "bench"],
+    ["chat"],
+    ["send"],
+    ["resolve"],
+    ["show"],
+    ["triggers"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "escalate")
+def test_every_command_has_help(args):
+    result = runner.invoke(app, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_a_bad_config_is_one_line_naming_the_key_and_exit_code_2(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "store.toml"
+    bad.write_text("[triggers]\nloop_repets = 3\n")
+    monkeypatch.setattr(sys, "argv", ["escalate", "triggers", "--config", str(bad)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    assert "triggers.loop_repets: unknown key" in capsys.readouterr().err
+
+
+@pytest.fixture
+def store_config(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "returns.md").write_text(
+        "# Returns\n\n## Window\n\nYou can return unworn items within 30 days of delivery.\n"
+    )
+    config = tmp_path / "store.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n')
+    return kb, config
+
+
+def test_ingest_search_send_show(store_config):
+    kb, config = store_config
+    ingested = runner.invoke(app, ["kb", "ingest", str(kb), "--config", str(config)])
+    assert ingested.exit_code == 0, ingested.output
+    assert "1 added" in ingested.output
+    again = runner.invoke(app, ["kb", "ingest", str(kb), "--config", str(config)])
+    assert "1 unchanged" in again.output
+    found = runner.invoke(app, ["kb", "search", "how long to return", "--config", str(config)])
+    assert "returns.md#0" in found.output
+    sent = runner.invoke(
+        app,
+        ["send", "t1", "How many days do I have to return unworn items?", "--config", str(config)],
+    )
+    reply = json.loads(sent.output)
+    assert reply["kind"] == "answer" and reply["citations"][0]["doc_id"] == "returns.md"
+    pressed = runner.invoke(app, ["send", "t1", "", "--button", "--config", str(config)])
+    assert json.loads(pressed.output)["kind"] == "handoff"
+    shown = runner.invoke(app, ["show", "t1", "--json", "--config", str(config)])
+    assert json.loads(shown.output)["mode"] == "human"
+    resolved = runner.invoke(app, ["resolve", "t1", "Done, refund sent.", "--config", str(config)])
+    assert "mode is now bot" in resolved.output

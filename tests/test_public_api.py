@@ -1,0 +1,37 @@
+import agent
+
+
+def test_public_surface_is_pinned():
+    assert agent.__all__ == [
+        "BotReply",
+        "ConfigError",
+        "Conversation",
+        "ConversationError",
+        "Customer",
+        "EscalationAgent",
+        "EscalationError",
+        "HandoffPackage",
+        "InputError",
+        "KnowledgeError",
+        "LLMError",
+        "Settings",
+    ]
+    for name in agent.__all__:
+        assert getattr(agent, name).__name__ == name
+
+
+def test_only_the_doors_import_openai_and_chromadb():
+    from pathlib import Path
+
+    root = Path(agent.__file__).parent.parent
+    for path in [
+        *root.glob("agent/**/*.py"),
+        *root.glob("knowledge/**/*.py"),
+        *root.glob("evals/**/*.py"),
+    ]:
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root).as_posix()
+        if "import openai" in text or "from openai" in text:
+            assert rel == "agent/llm.py", rel
+        if "import chromadb" in text or "from chromadb" in text:
+            assert rel == "knowledge/store.py", rel
