@@ -35,7 +35,7 @@ class OfflineBackend:
 
     def __init__(self, min_score: float = 0.3, embed: Embed | None = None) -> None:
         self.min_score = min_score
-        self.embed = embed
+        self.embed = SentenceVectors(embed) if embed is not None else None
         self.usage = Usage()
 
     def draft_answer(self, question: str, chunks: list[ScoredChunk], history: list[str]) -> Draft:
@@ -125,10 +125,26 @@ def _on_topic(chunks: list[ScoredChunk], asked: set[str], keep: int = 4) -> list
     return sorted(ranked, key=lambda sc: -sc.score)
 
 
+class SentenceVectors:
+    """Embeds through ``embed`` and remembers KB sentences: they recur from turn to turn."""
+
+    def __init__(self, embed: Embed, size: int = 20_000) -> None:
+        self.embed = embed
+        self.size = size
+        self.cache: dict[str, list[float]] = {}
+
+    def __call__(self, texts: list[str]) -> list[list[float]]:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if todo:
+            if len(self.cache) + len(todo) > self.size:
+                self.cache.clear()  # simple and bounded; refills from the next turns
+            self.cache.update(zip(todo, self.embed(todo), strict=True))
+        return [self.cache[t] for t in texts]
+
+
 def _similarities(question: str, texts: list[str], embed: Embed) -> list[float]:
-    vectors = embed([question, *texts])
-    q = vectors[0]
-    return [max(0.0, sum(a * b for a, b in zip(q, v, strict=True))) for v in vectors[1:]]
+    q = embed([question])[0]
+    return [max(0.0, sum(a * b for a, b in zip(q, v, strict=True))) for v in embed(texts)]
 
 
 def summarise(facts: HandoffFacts) -> str:

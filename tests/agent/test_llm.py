@@ -227,3 +227,18 @@ def test_offline_backend_answers_each_part_of_a_two_part_question():
     )
     cited = {c for claim in draft.sentences for c in claim.citations}
     assert {"policies/returns.md#0", "policies/shipping.md#0"} <= cited
+
+
+def test_sentence_vectors_embed_each_text_once():
+    from agent.offline import SentenceVectors
+
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return [[float(len(t)), 1.0] for t in texts]
+
+    vectors = SentenceVectors(embed)
+    assert vectors(["a", "bb", "a"]) == [[1.0, 1.0], [2.0, 1.0], [1.0, 1.0]]
+    assert vectors(["bb", "ccc"]) == [[2.0, 1.0], [3.0, 1.0]]
+    assert calls == [["a", "bb"], ["ccc"]]
