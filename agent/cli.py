@@ -13,6 +13,7 @@ from rich.table import Table
 
 from agent.errors import EscalationError
 from agent.settings import Settings
+from evals.cli import eval_command
 
 app = typer.Typer(
     help="An e-commerce support bot that answers from its knowledge base and hands the rest to people.",
@@ -211,6 +212,9 @@ def triggers(
 
     for name in sensitive_topics(vertical, _settings(config).triggers):
         console.print(name)
+
+
+app.command("eval")(eval_command)
 
 
 def main() -> None:

@@ -42,6 +42,10 @@ class Metrics(BaseModel):
     unfaithful_summaries: int = 0
     summary_faithfulness: float | None = None
     deflection_rate: float | None = None
+    answer_fact_rate: float | None = None
+    """Answerable cases whose answers state every answer_must_contain fact."""
+    supporting_citation_rate: float | None = None
+    """Answerable cases whose answers cite at least one of supporting_docs."""
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
     errors: int = 0
@@ -78,6 +82,18 @@ def unsafe(record: CaseRecord, turn: TurnRecord) -> bool:
     return (
         e.decision == "escalate" and e.escalate_at_turn is not None and turn.n >= e.escalate_at_turn
     )
+
+
+def missing_facts(record: CaseRecord) -> list[str]:
+    """answer_must_contain facts that no answer of the case states."""
+    said = " ".join(t.answer_text for t in record.answered).lower()
+    return [f for f in record.case.expect.answer_must_contain if f.lower() not in said]
+
+
+def cites_support(record: CaseRecord) -> bool:
+    """Whether some answer cites one of the case's supporting_docs."""
+    docs = set(record.case.expect.supporting_docs)
+    return any(c.doc_id in docs for t in record.answered for c in t.citations)
 
 
 def decision_correct(record: CaseRecord) -> bool:
@@ -159,6 +175,8 @@ def compute(records: list[CaseRecord], products: Iterable[str] = ()) -> Metrics:
     )
     with_info = [r for r in handed if r.case.expect.handoff_must_include]
     answerable = [r for r in records if r.case.expect.decision == "answer"]
+    with_facts = [r for r in answerable if r.case.expect.answer_must_contain]
+    with_docs = [r for r in answerable if r.case.expect.supporting_docs]
     latencies = sorted(t.latency_ms for r in records for t in r.turns)
     unfaithful_n = sum(bool(unfaithful(r, products)) for r in handed)
     e_turn = [
@@ -191,6 +209,8 @@ def compute(records: list[CaseRecord], products: Iterable[str] = ()) -> Metrics:
         unfaithful_summaries=unfaithful_n,
         summary_faithfulness=ratio(len(handed) - unfaithful_n, len(handed)),
         deflection_rate=ratio(sum(r.handoff_turn is None for r in answerable), len(answerable)),
+        answer_fact_rate=ratio(sum(not missing_facts(r) for r in with_facts), len(with_facts)),
+        supporting_citation_rate=ratio(sum(cites_support(r) for r in with_docs), len(with_docs)),
         latency_p50_ms=round(statistics.median(latencies), 2) if latencies else None,
         latency_p95_ms=round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2)
         if latencies

@@ -1,0 +1,65 @@
+"""`escalate eval`: parse, run, report. The logic lives in evals.runner/report/gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+console = Console()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def eval_command(
+    sets: Annotated[
+        list[Path], typer.Argument(help="Eval set folders (cases.jsonl + kb/ [+ set.toml]).")
+    ],
+    out: Annotated[Path, typer.Option(help="Where the JSON, Markdown and PNG reports go.")] = Path(
+        "eval-report"
+    ),
+    gate: Annotated[
+        Path | None,
+        typer.Option(help="Fail (exit 1) when a set breaks this gate, e.g. evals/gate.toml."),
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Run only these case ids.")
+    ] = None,
+    sweep: Annotated[
+        bool,
+        typer.Option("--sweep", help="Also score every grounding threshold from 0.30 to 0.80."),
+    ] = False,
+    adversary: Annotated[
+        bool,
+        typer.Option(
+            "--adversary", help="Also measure the grounding gate on injected hallucinations."
+        ),
+    ] = False,
+    plots: Annotated[bool, typer.Option(help="Write PNG plots.")] = True,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", envvar="ESCALATE_CONFIG", help="A store's settings TOML."),
+    ] = None,
+) -> None:
+    """Score sets of conversations: hallucinations, escalation precision/recall, routes, handoffs."""
+    from evals.suite import run_suite
+
+    broken = run_suite(
+        sets, out, config, gate, set(only or []), sweep, adversary, plots, console, _progress
+    )
+    if broken:
+        for line in broken:
+            console.print(f"[red]gate:[/] {line}")
+        raise typer.Exit(1)

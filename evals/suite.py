@@ -1,0 +1,101 @@
+"""Running several sets end to end: run, report, plot, optional sweep and adversary, gate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from agent.settings import Settings
+from evals.gate import load_gate, violations
+from evals.report import SetReport, build, print_table, write
+from evals.runner import run_set
+
+
+def _plots(report: SetReport, run, out: Path, threshold: float) -> None:
+    from evals.plots import confidence_histogram_png, trigger_pr_png
+
+    trigger_pr_png(report.trigger_scores, out / f"{report.set}-triggers.png")
+    confidence_histogram_png(run.records, out / f"{report.set}-confidence.png", threshold)
+
+
+def _extras(
+    path: Path,
+    settings: Settings,
+    report: SetReport,
+    out: Path,
+    sweep: bool,
+    adversary: bool,
+    plots: bool,
+    console: Console,
+) -> None:
+    if adversary:
+        from evals.adversary import measure
+
+        result = measure(path, settings)
+        report.extra["adversary"] = result.model_dump(mode="json")
+        console.print_json(data=report.extra["adversary"])
+    if sweep:
+        from evals.sweep import best
+        from evals.sweep import sweep as run_sweep
+
+        points = run_sweep(path, settings)
+        chosen = best(points)
+        report.extra["sweep"] = {
+            "points": [p.model_dump(mode="json") for p in points],
+            "best": chosen.threshold if chosen else None,
+        }
+        for p in points:
+            m = p.metrics
+            console.print(
+                f"threshold {p.threshold:.2f}: hallucination {m.hallucination_rate}, unsafe {m.unsafe_answer_rate}, deflection {m.deflection_rate}, recall {m.escalation_recall}"
+            )
+        console.print(f"best threshold: {chosen.threshold if chosen else 'none qualifies'}")
+        if plots:
+            from evals.plots import sweep_png
+
+            sweep_png(points, out / f"{report.set}-sweep.png", chosen.threshold if chosen else None)
+
+
+def run_suite(
+    sets: list[Path],
+    out: Path,
+    config: Path | None,
+    gate_path: Path | None,
+    only: set[str],
+    sweep: bool,
+    adversary: bool,
+    plots: bool,
+    console: Console,
+    progress: Callable[[], Progress],
+) -> list[str]:
+    """Run and report every set; returns the gate's violations (empty: all good)."""
+    settings = Settings.load(config)
+    gate = load_gate(gate_path) if gate_path else None
+    broken: list[str] = []
+    for path in sets:
+        with progress() as bar:
+            task = bar.add_task(f"{path.name}: ingesting kb/", total=None)
+            run = run_set(
+                path,
+                settings,
+                only=only,
+                progress=lambda d, t, cid, task=task, name=path.name: bar.update(
+                    task, completed=d, total=t, description=f"{name}: {cid}"
+                ),
+            )
+        from agent.llm import make_llm
+
+        backend = make_llm(settings.llm).name
+        report = build(run, backend)
+        print_table(console, report)
+        _extras(path, settings, report, out, sweep, adversary, plots, console)
+        if plots:
+            _plots(report, run, out, settings.grounding.threshold)
+        paths = write(report, out)
+        console.print(f"reports: {paths['json']}, {paths['markdown']}")
+        if gate:
+            broken += violations(report, gate)
+    return broken
