@@ -1,0 +1,122 @@
+"""The eval runner and command end to end on a tiny set, with the real local embedder."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from agent.cli import app
+from agent.errors import ConfigError
+from agent.settings import Settings
+from evals.gate import Gate, load_gate, violations
+from evals.report import build, markdown
+from evals.runner import load_set, run_set, set_settings
+
+CASES = [
+    {
+        "id": "ok-1",
+        "vertical": "apparel",
+        "turns": ["How many days do I have to return unworn items?"],
+        "expect": {
+            "decision": "answer",
+            "answer_must_contain": ["30 days"],
+            "answer_must_not_contain": ["60 days"],
+            "supporting_docs": ["returns.md"],
+        },
+    },
+    {
+        "id": "person-1",
+        "vertical": "general",
+        "customer": {"name": "Dana"},
+        "turns": ["Hi, it's Dana, order NW-10482", "can I talk to a human"],
+        "expect": {
+            "decision": "escalate",
+            "escalate_at_turn": 2,
+            "trigger": "explicit",
+            "handoff_must_include": ["NW-10482", "Dana"],
+        },
+    },
+    {
+        "id": "gap-1",
+        "vertical": "general",
+        "turns": ["Do you ship to Antarctica by icebreaker?"],
+        "expect": {"decision": "escalate", "escalate_at_turn": 1, "trigger": "low_confidence"},
+    },
+]
+
+
+@pytest.fixture
+def eval_set(tmp_path):
+    root = tmp_path / "tiny"
+    (root / "kb").mkdir(parents=True)
+    (root / "kb" / "returns.md").write_text(
+        "# Returns\n\n## Window\n\nYou can return unworn items within 30 days of delivery.\n"
+    )
+    (root / "kb" / "shipping.md").write_text(
+        "# Shipping\n\n## Rates\n\nStandard shipping costs $5.95 and takes 5-7 business days.\n"
+    )
+    lines = [json.dumps(c) for c in CASES] + ['{"id": "broken", "turns": []}']
+    (root / "cases.jsonl").write_text("\n".join(lines) + "\n")
+    (root / "set.toml").write_text('name = "tiny"\n[grounding]\nthreshold = 0.45\n')
+    return root
+
+
+def test_a_set_runs_through_the_runtime_and_scores(eval_set, tmp_path):
+    run = run_set(eval_set, Settings.load(data_dir=tmp_path / "d"))
+    assert [r.case.id for r in run.records] == ["ok-1", "person-1", "gap-1"]
+    assert run.problems[0].line == 4 and run.problems[0].field == "turns"
+    report = build(run, "offline-extractive")
+    m = report.metrics
+    assert (m.hallucination_rate, m.unsafe_answer_rate, m.explicit_compliance) == (0.0, 0.0, 1.0)
+    assert m.escalation_recall == 1.0 and m.repeat_info_rate == 0.0
+    assert report.failed == []
+    assert "# Eval report: tiny" in markdown(report)
+    again = run_set(eval_set, Settings.load(data_dir=tmp_path / "d"))  # the store is cached
+    assert again.ingest_seconds < run.ingest_seconds + 1
+
+
+def test_set_toml_overrides_settings_and_names_its_file_on_error(eval_set):
+    assert set_settings(Settings.load(), load_set(eval_set)).grounding.threshold == 0.45
+    (eval_set / "set.toml").write_text("[grounding]\nthreshhold = 1\n")
+    with pytest.raises(ConfigError, match=r"set.toml: grounding.threshhold: unknown key"):
+        set_settings(Settings.load(), load_set(eval_set))
+
+
+def test_the_gate_names_what_breaks(eval_set, tmp_path):
+    report = build(run_set(eval_set, Settings.load(data_dir=tmp_path / "d")), "offline")
+    assert violations(report, Gate()) == []
+    strict = report.model_copy(
+        update={
+            "metrics": report.metrics.model_copy(
+                update={"hallucination_rate": 0.1, "escalation_recall": 0.5}
+            )
+        }
+    )
+    broken = violations(strict, Gate(min_escalation_recall=0.9))
+    assert (
+        len(broken) == 2 and "hallucination rate 10.00%" in broken[0] and "recall 0.5" in broken[1]
+    )
+    bad = tmp_path / "gate.toml"
+    bad.write_text("max_halucination_rate = 0\n")
+    with pytest.raises(ConfigError, match="max_halucination_rate: unknown key"):
+        load_gate(bad)
+
+
+def test_eval_command_writes_reports_and_fails_on_the_gate(eval_set, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESCALATE_DATA_DIR", str(tmp_path / "d"))
+    out = tmp_path / "out"
+    gate = tmp_path / "gate.toml"
+    gate.write_text("min_escalation_recall = 0.5\n")
+    result = CliRunner().invoke(
+        app, ["eval", str(eval_set), "--out", str(out), "--gate", str(gate), "--no-plots"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "tiny.json").read_text())["metrics"]["hallucination_rate"] == 0.0
+    assert (out / "tiny.md").read_text().startswith("# Eval report: tiny")
+    (eval_set / "cases.jsonl").write_text(
+        json.dumps({**CASES[2], "expect": {"decision": "answer"}}) + "\n"
+    )
+    failing = CliRunner().invoke(
+        app, ["eval", str(eval_set), "--out", str(out), "--gate", str(gate), "--no-plots"]
+    )
+    assert failing.exit_code == 1 and "gate:" in failing.output
