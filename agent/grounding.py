@@ -73,7 +73,8 @@ def _clamp(x: float) -> float:
 
 def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk]) -> list[str]:
     if not draft.answerable or not draft.sentences:
-        return ["the draft says the knowledge base does not answer this"]
+        why = f": {draft.note}" if draft.note else ""
+        return [f"the draft says the knowledge base does not answer this{why}"]
     problems = []
     for claim in draft.sentences:
         cited = [by_id[c] for c in claim.citations if c in by_id]
@@ -126,12 +127,12 @@ def _known(word: str, vocabulary: frozenset[str]) -> bool:
     }
     if variants & vocabulary:
         return True
-    # one or two typing mistakes (a swap counts as one) in a word the KB uses
+    if len(word) < 6:
+        return False  # short words sit too close together: "guam" is not "gum"
+    # one typing mistake (a swap counts as one), two in a long word
+    cutoff = 1 if len(word) < 9 else 2
     return (
-        process.extractOne(
-            word, vocabulary, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2
-        )
-        is not None
+        process.extractOne(word, vocabulary, scorer=OSA.distance, score_cutoff=cutoff) is not None
     )
 
 

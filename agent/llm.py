@@ -56,6 +56,8 @@ class Draft(BaseModel):
     """False when the excerpts do not answer the question; then sentences is empty."""
     sentences: list[Claim]
     """The answer, sentence by sentence, each with its citations."""
+    note: str = ""
+    """When answerable is false: what the excerpts lack (one short phrase)."""
 
 
 class HandoffNotes(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from agent.answer_type import unmet
 from agent.claims import content_words, sentences
 from agent.llm import Claim, Draft, HandoffFacts, HandoffNotes, Usage
 from agent.questions import asked_part, split_questions
@@ -45,11 +46,12 @@ class OfflineBackend:
         picked: list[tuple[str, str]] = []
         for sub in asked:
             # quote for what is asked; the statements before it only steered retrieval
-            for pair in best_sentences(
-                asked_part(sub), chunks, self.min_score, per_question, self.embed
-            ):
-                if pair not in picked:
-                    picked.append(pair)
+            part = asked_part(sub)
+            found = best_sentences(part, chunks, self.min_score, per_question, self.embed)
+            why = unmet(part, [text for text, _ in found]) if found else "no excerpt matches"
+            if why:  # a part we cannot answer: the whole message goes to a person
+                return Draft(answerable=False, sentences=[], note=why)
+            picked += [pair for pair in found if pair not in picked]
         return Draft(
             answerable=bool(picked),
             sentences=[Claim(text=text, citations=[chunk_id]) for text, chunk_id in picked],
@@ -135,11 +137,12 @@ class SentenceVectors:
 
     def __call__(self, texts: list[str]) -> list[list[float]]:
         todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        if todo:
-            if len(self.cache) + len(todo) > self.size:
-                self.cache.clear()  # simple and bounded; refills from the next turns
-            self.cache.update(zip(todo, self.embed(todo), strict=True))
-        return [self.cache[t] for t in texts]
+        fresh = dict(zip(todo, self.embed(todo), strict=True)) if todo else {}
+        found = [fresh[t] if t in fresh else self.cache[t] for t in texts]
+        if len(self.cache) + len(fresh) > self.size:
+            self.cache.clear()  # simple and bounded; refills from the next turns
+        self.cache.update(fresh)
+        return found
 
 
 def _similarities(question: str, texts: list[str], embed: Embed) -> list[float]:
