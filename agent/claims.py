@@ -16,9 +16,12 @@ _WORD = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "ninety": 90, "hundred": 100,
+    "thirteen": 13, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
+# longest first, whole words only: "sixty" is not "six", "fourteen" is not "four"
+_WORDS_ALT = r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 _UNITS = {
     "%": "%", "percent": "%", "per cent": "%",
     "day": "day", "days": "day", "business day": "day", "business days": "day",
@@ -29,7 +32,7 @@ _UNITS = {
 }  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
-    r"(?P<cur>[$€£])?\s?(?P<num>" + _NUM + r"|" + "|".join(_NUMBER_WORDS) + r")"
+    r"(?P<cur>[$€£])?\s?(?P<num>" + _NUM + r"|" + _WORDS_ALT + r")"
     r"(?:\s?(?:–|-|to)\s?(?P<num2>" + _NUM + r"))?"
     r"(?:[\s-]?(?P<unit>%|per ?cent|business days?|days?|weeks?|months?|years?|hours?|hrs?|h|minutes?|mins?)\b|%)?",
     re.IGNORECASE,

@@ -53,3 +53,11 @@ def test_sentences_split_prose_and_lists():
 
 def test_content_words_drop_stopwords_and_stem():
     assert content_words("How do I return the shoes?") == {"return", "shoe"}
+
+
+def test_number_words_are_whole_words():
+    assert quantities("within sixty days") == {(60.0, "day")}
+    assert quantities("fourteen days") == {(14.0, "day")}
+    assert unsupported_quantities("Return within sixty days.", ["Return within 30 days."]) == [
+        (60.0, "day")
+    ]
