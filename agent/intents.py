@@ -37,6 +37,10 @@ INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
 # Patterns run on the flat text, so "won't" is "won t".
 _PATTERNS: dict[str, dict[int, list[str]]] = {
     "order_problem": {
+        # a late or stuck delivery outweighs the "tracking" words that come with it
+        4: [
+            r"(?:hasn t|has not|haven t|still hasn t|still not) (?:arrived|come|moved|shipped|updated)|(?:was|were) supposed to (?:arrive|come|be here)|(?:package|parcel|order|delivery|it) is (?:late|delayed|overdue)|(?:is|are) (?:running )?late|delayed|overdue|stuck in transit",
+        ],
         2: [
             r"damaged|broken|defective|faulty|cracked|torn|ripped|stained|shattered|dented",
             r"wrong (?:item|size|colou?r|product|order|one|thing)|missing (?:item|items|part|parts|piece|pieces)|(?:item|part|piece)s? (?:is |are )?missing",

@@ -23,6 +23,7 @@ from agent.triggers.packs import load_pack
 from agent.triggers.text import Text, words
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_CLAUSE = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?=\w)|:\s*")
 _PIVOT_WINDOW = 4
 _PIVOT_CHANGES = 3
 _UNTOPICAL = frozenset({"other", "human"})
@@ -41,10 +42,21 @@ def _markers() -> frozenset[str]:
     return frozenset(w for w in [*lists.get("open", []), *lists.get("aux", [])] if " " not in w)
 
 
+def _pieces(folded: str) -> list[str]:
+    """Sentences, and the clauses of a sentence that asks several things at once
+    ("what's the price, is it gluten free, and can you ship it to Canada?")."""
+    out = []
+    for sentence in _SENTENCE.findall(folded):
+        clauses = _CLAUSE.split(sentence)
+        asking = [c for c in clauses if f"{' '.join(words(c))} ".startswith(_starters())]
+        out += [f"{c}?" for c in asking] if len(asking) > 1 else [sentence]
+    return out
+
+
 def questions(text: Text) -> list[str]:
     """The distinct questions in a message, as flat text, in order."""
     found: list[str] = []
-    for piece in _SENTENCE.findall(text.folded):
+    for piece in _pieces(text.folded):
         said = words(piece)
         line = " ".join(said)
         if len(said) < 2 or line in found:

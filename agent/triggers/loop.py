@@ -11,6 +11,8 @@ does not repeat "sizes of the red dress" (2 of 3 words shared, under 0.72).
 
 from __future__ import annotations
 
+from functools import cache
+
 from rapidfuzz import fuzz
 
 from agent.settings import TriggerSettings
@@ -51,9 +53,32 @@ def check(
     return hits
 
 
+@cache
+def _pairs(name: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(item.split("=", 1)) for item in word_list("loop", name))  # type: ignore[misc]
+
+
+def canonical(words: list[str]) -> list[str]:
+    """Words with phrases and synonyms folded to one form ("get here" -> "arrive")."""
+    line = f" {' '.join(words)} "
+    for phrase, same in _pairs("phrases"):
+        line = line.replace(f" {phrase} ", f" {same} ")
+    return [_synonym(w) for w in line.split()]
+
+
+@cache
+def _synonym(word: str) -> str:
+    synonyms = dict(_pairs("synonyms"))
+    if word in synonyms or len(word) < 5:
+        return synonyms.get(word, word)
+    # a typo of a synonym ("pakage") is that synonym too
+    close = [k for k in synonyms if len(k) >= 5 and fuzz.ratio(word, k) >= 85]
+    return synonyms[close[0]] if close else word
+
+
 def content(words: list[str]) -> list[str]:
     """The words that carry the question; [] for greetings and acknowledgements."""
-    kept = [w for w in words if w not in word_list("loop", "stopwords")]
+    kept = [w for w in canonical(words) if w not in word_list("loop", "stopwords")]
     if all(w in word_list("loop", "acknowledgements") for w in kept):
         return []
     return kept

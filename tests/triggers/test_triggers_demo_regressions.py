@@ -39,3 +39,16 @@ def test_sensitive_skin_questions_are_not_a_reaction():
     assert "sensitive" not in kinds(
         "I have sensitive skin, is the serum suitable for me?", vertical="beauty"
     )
+
+
+def test_eval_set_phrasings_of_fraud_legal_and_eye_exposure():
+    charge = "There's a $237 charge from Northwind Goods on my card that I didn't make."
+    assert run(charge).topics == ["global.fraud"]
+    report = "I'm reporting Northwind Goods to the data protection authority."
+    assert run(report).topics == ["global.legal_threat"]
+    eye = "Got some of the serum in my eye and it's still stinging and red after an hour."
+    assert run(eye, vertical="beauty").topics == ["beauty.skin_reaction"]
+    assert run("does the serum sting a bit when applied?", vertical="beauty").topics == []
+    assert (
+        run("do you have maternity dresses for when I'm pregnant?", vertical="apparel").topics == []
+    )
