@@ -91,6 +91,18 @@ def parse_text(text: str) -> Parsed:
     return Parsed(None, [Section(text=body)] if body else [])
 
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_LIST_MARK = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
+
+
+def plain_markdown(line: str) -> str:
+    """A Markdown line as a shopper should read it quoted: no **, `, [](), or list marks."""
+    line = _LINK.sub(r"\1", line)
+    line = _EMPHASIS.sub(r"\2", _EMPHASIS.sub(r"\2", line))
+    return _LIST_MARK.sub(r"\1- ", line)
+
+
 def parse_markdown(text: str) -> Parsed:
     """ATX headings (``#`` to ``######``) outside code fences build the heading path."""
     builder, title, fence = SectionBuilder(), None, ""
@@ -102,9 +114,10 @@ def parse_markdown(text: str) -> Parsed:
             fence = ""
         heading = None if fence or opener else _ATX.match(line)
         if heading is None:
-            builder.add(line + "\n")
+            code = fence or line.lstrip().startswith(("```", "~~~"))
+            builder.add((line if code else plain_markdown(line)) + "\n")
             continue
-        level, words = len(heading.group(1)), clean(heading.group(2) or "").strip()
+        level, words = len(heading.group(1)), plain_markdown(clean(heading.group(2) or "")).strip()
         if level == 1 and title is None and words:
             title = words
         builder.heading(level, words)

@@ -18,7 +18,7 @@ __all__ = ["Progress", "ingest"]
 Progress = Callable[[int, int, str], None]
 """progress(done, total, doc_id), called after each document."""
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: Markdown emphasis and links are stripped from chunk text
 """Bump when chunking changes, so the next ingest rewrites every document."""
 
 

@@ -240,3 +240,15 @@ def test_load_folder_rejects_a_missing_or_non_folder_root(tmp_path):
     for root in (tmp_path / "missing", tmp_path / "file.md"):
         with pytest.raises(KnowledgeError, match="not a folder"):
             load_folder(root)
+
+
+def test_markdown_emphasis_and_links_are_not_quoted_to_shoppers(tmp_path):
+    from knowledge.documents import load_document
+
+    path = tmp_path / "p.md"
+    path.write_text(
+        "# Serum\n\n**Price:** $42 · **Size:** 30 mL\n\nSee [returns](policies/returns.md).\n\n```\n**kept** in code\n```\n"
+    )
+    text = load_document(path, tmp_path).sections[0].text
+    assert "Price: $42 · Size: 30 mL" in text and "See returns." in text
+    assert "**kept** in code" in text
