@@ -30,11 +30,14 @@ _UNITS = {
     "hrs": "hour", "h": "hour", "minute": "minute", "minutes": "minute", "min": "minute",
     "mins": "minute",
 }  # fmt: skip
+_MONEY_WORDS = frozenset(
+    "dollar dollars buck bucks euro euros pound pounds usd eur gbp cad".split()
+)
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
     r"(?P<cur>[$€£])?\s?(?P<num>" + _NUM + r"|" + _WORDS_ALT + r")"
     r"(?:\s?(?:–|-|to)\s?(?P<num2>" + _NUM + r"))?"
-    r"(?:[\s-]?(?P<unit>%|per ?cent|business days?|days?|weeks?|months?|years?|hours?|hrs?|h|minutes?|mins?)\b|%)?",
+    r"(?:[\s-]?(?P<unit>%|per ?cent|business days?|days?|weeks?|months?|years?|hours?|hrs?|h|minutes?|mins?|dollars?|bucks|euros?|pounds?|usd|eur|gbp|cad)\b|%)?",
     re.IGNORECASE,
 )
 STOPWORDS = frozenset(
@@ -79,7 +82,11 @@ def quantities(text: str) -> set[tuple[float, str]]:
     found: set[tuple[float, str]] = set()
     for m in _QUANTITY.finditer(text):
         raw_unit = (m.group("unit") or ("%" if m.group(0).rstrip().endswith("%") else "")).lower()
-        unit = "money" if m.group("cur") else _UNITS.get(raw_unit, raw_unit)
+        unit = (
+            "money"
+            if m.group("cur") or raw_unit in _MONEY_WORDS
+            else _UNITS.get(raw_unit, raw_unit)
+        )
         word = m.group("num").lower()
         if word in _NUMBER_WORDS and not unit:
             continue  # "one of our", "two colours": bare number words are not claims

@@ -64,7 +64,7 @@ def context_block(p: HandoffPackage, vip: bool) -> str:
 
 def opening_line(facts: HandoffFacts, orders: list[Order], primary: str) -> str:
     """Acknowledge first: their name, their issue, the next action."""
-    name = (facts.customer_name or "there").split()[0]
+    name = ((facts.customer_name or "").split() or ["there"])[0]
     about = f" about order {orders[0].id}" if orders else ""
     issue = facts.question.strip().replace("\n", " ")
     issue = issue if len(issue) <= 90 else issue[:87].rstrip() + "..."

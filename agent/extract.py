@@ -15,7 +15,9 @@ PHONE = re.compile(r"(?<![\w-])\+?\d[\d ()-]{7,16}\d(?![\w-])")
 ORDER = re.compile(
     r"(?:\b[A-Z]{1,4}-\d{3,10}\b)"
     r"|(?:#\s?(\d{3,12})\b)"
-    r"|(?:\b(?:order|ord|pedido|commande|bestellung|encomenda|ordine)\s*(?:number|no\.?|nr\.?|n[ºo°]|#|num[eé]ro|nummer)?\s*[:#]?\s*(\d{3,12})\b)",
+    r"|(?:\b(?:order|ord|pedido|commande|bestellung|encomenda|ordine)\s*(?:number|no\.?|nr\.?|n[ºo°]|#|num[eé]ro|nummer|:)\s*[:#]?\s*(\d{3,12})\b)"
+    # without a marker, "order 4521" is an id but "order 500 mugs" is a quantity
+    r"|(?:\b(?:order|pedido|commande|bestellung|encomenda|ordine)\s+(\d{4,12})\b(?!\s+[a-z]+s\b))",
     re.IGNORECASE,
 )
 _NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ'’-]+"

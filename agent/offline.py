@@ -8,6 +8,7 @@ Nothing here is generated, so nothing here can be invented.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from agent.answer_type import unmet
@@ -134,15 +135,18 @@ class SentenceVectors:
         self.embed = embed
         self.size = size
         self.cache: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, texts: list[str]) -> list[list[float]]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        with self._lock:  # conversations run in threads; one reads while another clears
+            known = {t: self.cache[t] for t in texts if t in self.cache}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
         fresh = dict(zip(todo, self.embed(todo), strict=True)) if todo else {}
-        found = [fresh[t] if t in fresh else self.cache[t] for t in texts]
-        if len(self.cache) + len(fresh) > self.size:
-            self.cache.clear()  # simple and bounded; refills from the next turns
-        self.cache.update(fresh)
-        return found
+        with self._lock:
+            if len(self.cache) + len(fresh) > self.size:
+                self.cache.clear()  # simple and bounded; refills from the next turns
+            self.cache.update(fresh)
+        return [known[t] if t in known else fresh[t] for t in texts]
 
 
 def _similarities(question: str, texts: list[str], embed: Embed) -> list[float]:

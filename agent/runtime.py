@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from agent.message import clean
 from agent.nodes.human import HumanEvent
 from agent.package import HandoffPackage
 from agent.reply import BotReply
-from agent.settings import Settings
+from agent.settings import VERTICALS, Settings
 from agent.state import Customer, Turn
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,29 @@ class Conversation(BaseModel):
     transcript: list[Turn]
     handoff: HandoffPackage | None = None
     resolution: dict[str, Any] | None = None
+
+
+def _text(raw: Any) -> str | bytes:
+    if raw is None:
+        return ""
+    if isinstance(raw, bytearray | memoryview):
+        return bytes(raw)
+    if not isinstance(raw, str | bytes):
+        raise InputError(f"a message must be text or bytes, not {type(raw).__name__}")
+    return raw
+
+
+class StripedLocks:
+    """A bounded set of locks: turns of one conversation never run at the same time.
+
+    (Across processes, route a conversation to one replica; see the README.)
+    """
+
+    def __init__(self, stripes: int = 256) -> None:
+        self._locks = [threading.Lock() for _ in range(stripes)]
+
+    def hold(self, key: str) -> threading.Lock:
+        return self._locks[hash(key) % len(self._locks)]
 
 
 def _check_id(conversation_id: str) -> str:
@@ -102,6 +126,7 @@ class EscalationAgent:
             )
         self.context = Context(settings=settings, llm=llm, retriever=retriever, clock=clock)
         self.graph = build_graph(checkpointer)
+        self._locks = StripedLocks()
 
     def send(
         self,
@@ -128,63 +153,94 @@ class EscalationAgent:
 
     def _turn(self, conversation_id, text, action, customer, agents_online, vertical) -> BotReply:
         cid = _check_id(conversation_id)
-        record = _customer(customer)
-        message = clean(text if text is not None else "", self.settings.max_message_chars)
-        if not message.text and action == "message":
-            return BotReply(
-                conversation_id=cid, kind="notice", messages=[EMPTY_PROMPT], notes=message.notes
-            )
+        record = _customer(customer) if customer is not None else None
+        message = clean(_text(text), self.settings.max_message_chars)
+        if vertical is not None and vertical not in VERTICALS:
+            raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
         config = {"configurable": {"thread_id": cid}}
-        try:
-            if self._waiting_for_human(config):
-                event = HumanEvent(
-                    type="shopper_message",
-                    text=message.text or "[pressed: Talk to a person]",
-                    at=self.context.now(),
-                    kind="message" if message.text else "button",
+        with self._locks.hold(cid):  # one turn at a time per conversation
+            try:
+                recovered = self._finish_interrupted_turn(config)
+                if self._waiting_for_human(config):
+                    reply = self._to_human(cid, config, message, action)
+                    if recovered and recovered.get("reply", {}).get("kind") == "handoff":
+                        return self._reply(cid, recovered, message.notes)  # tell them now
+                    return reply
+                if not message.text and action == "message":
+                    return BotReply(
+                        conversation_id=cid,
+                        kind="notice",
+                        messages=[EMPTY_PROMPT],
+                        notes=message.notes,
+                    )
+                turn: dict[str, Any] = {
+                    "conversation_id": cid,
+                    "incoming": message.text,
+                    "action": action,
+                    "agents_online": agents_online,
+                }
+                if record is not None:  # no record given: keep the one we have
+                    turn["customer"] = record.model_dump(mode="json")
+                if vertical is not None or record is not None:
+                    turn["vertical"] = vertical or self.settings.vertical
+                state = self.graph.invoke(turn, config, context=self.context, durability="sync")
+            except Exception:  # the runtime must survive anything a turn can throw
+                log.exception("turn failed for conversation %s", cid)
+                return BotReply(
+                    conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes
                 )
-                state = self.graph.invoke(
-                    Command(resume=event.model_dump()),
-                    config,
-                    context=self.context,
-                    durability="sync",
-                )
-            else:
-                state = self.graph.invoke(
-                    {
-                        "conversation_id": cid,
-                        "incoming": message.text,
-                        "action": action,
-                        "agents_online": agents_online,
-                        "customer": record.model_dump(mode="json"),
-                        "vertical": vertical or self.settings.vertical,
-                    },
-                    config,
-                    context=self.context,
-                    durability="sync",
-                )
-        except Exception:  # the runtime must survive anything a turn can throw
-            log.exception("turn failed for conversation %s", cid)
-            return BotReply(
-                conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes
-            )
-        return BotReply(conversation_id=cid, notes=message.notes, **state["reply"])
+        return self._reply(cid, state, message.notes)
+
+    def _to_human(self, cid: str, config: dict, message: Any, action: str) -> BotReply:
+        """A person owns the conversation: pass the line on, say nothing."""
+        if not message.text and action == "message":
+            return BotReply(conversation_id=cid, kind="with_human", actions=[])
+        event = HumanEvent(
+            type="shopper_message",
+            text=message.text or "[pressed: Talk to a person]",
+            at=self.context.now(),
+            kind="message" if message.text else "button",
+        )
+        state = self.graph.invoke(
+            Command(resume=event.model_dump()), config, context=self.context, durability="sync"
+        )
+        return self._reply(cid, state, message.notes)
+
+    def _reply(self, cid: str, state: dict, notes: list[str]) -> BotReply:
+        reply = dict(state["reply"])
+        if reply.get("kind") == "handoff":  # the package is kept once in the state, not twice
+            reply["handoff"] = state["handoff"]
+        return BotReply(conversation_id=cid, notes=notes, **reply)
+
+    def _finish_interrupted_turn(self, config: dict) -> dict | None:
+        """A turn that failed half-way (say, while building a handoff) is retried, not dropped."""
+        pending = self.graph.get_state(config).next
+        if not pending or "human" in pending:
+            return None
+        cid = config["configurable"]["thread_id"]
+        log.warning("retrying the unfinished step %s of %s", pending, cid)
+        return self.graph.invoke(None, config, context=self.context, durability="sync")
 
     def resolve(
         self, conversation_id: str, resolution: str, *, agent: str = "agent"
     ) -> Conversation:
         """A person finished: record their resolution and give the conversation back to the bot."""
         cid = _check_id(conversation_id)
+        if not isinstance(resolution, str) or not isinstance(agent, str):
+            raise InputError("resolution and agent must be strings")
         text = clean(resolution, self.settings.max_message_chars).text
         if not text:
             raise InputError("resolution must not be empty")
         config = {"configurable": {"thread_id": cid}}
-        if not self._waiting_for_human(config):
-            raise ConversationError(f"conversation {cid!r} is not waiting for a person")
-        event = HumanEvent(type="resolution", text=text, at=self.context.now(), agent=agent)
-        self.graph.invoke(
-            Command(resume=event.model_dump()), config, context=self.context, durability="sync"
-        )
+        with self._locks.hold(cid):
+            if not self._waiting_for_human(config):
+                raise ConversationError(f"conversation {cid!r} is not waiting for a person")
+            event = HumanEvent(
+                type="resolution", text=text, at=self.context.now(), agent=agent[:200] or "agent"
+            )
+            self.graph.invoke(
+                Command(resume=event.model_dump()), config, context=self.context, durability="sync"
+            )
         return self.conversation(cid)
 
     def conversation(self, conversation_id: str) -> Conversation:

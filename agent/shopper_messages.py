@@ -34,7 +34,8 @@ def shopper_messages(
 ) -> ShopperMessages:
     """Live: the three wait-window messages. Off shift: the offline-ticket message."""
     q = settings.handoff.queues[queue]  # type: ignore[index]
-    hello = f"Thanks, {name.split()[0]}. " if name else "Thanks. "
+    first = (name or "").split()
+    hello = f"Thanks, {first[0]}. " if first else "Thanks. "
     if online:
         minutes = "a few minutes" if q.wait_minutes <= 2 else f"about {q.wait_minutes} minutes"
         return ShopperMessages(

@@ -34,6 +34,11 @@ _REQUEST = re.compile(
     r"preciso|quero|ajuda)\b",
     re.IGNORECASE,
 )
+_ASKS = re.compile(
+    r"\b(?:where|what|when|why|how|which|who|whats|wheres|not|no|never|isn't|hasn't|haven't|"
+    r"didn't|doesn't|don't|can't|won't|dónde|qué|cuándo|où|quand|wo|wann|onde|quando)\b|n't\b",
+    re.IGNORECASE,
+)
 _FILLER = content_words(
     "hi hello hey good morning afternoon evening hola buenos dias buenas bonjour salut hallo guten tag "
     "ola oi name order got received placed bought last week yesterday today there it's ordered "
@@ -48,6 +53,8 @@ def classify(text: str, found: Extracted) -> SmallTalk | None:
         return None  # a question, or words our filler list cannot read
     if _THANKS.match(stripped):
         return "thanks"
+    if _ASKS.search(stripped):
+        return None  # "where is my order", "it's not there": a request without a "?"
     known = content_words(" ".join([*found.names, *found.order_ids, *found.emails, *found.phones]))
     rest = content_words(stripped) - _FILLER - known
     if not rest and len(stripped.split()) <= 14:
@@ -66,6 +73,7 @@ def acknowledgement(kind: SmallTalk, name: str | None, new_orders: list[str]) ->
     """A reply that states nothing the knowledge base would have to ground."""
     if kind == "thanks":
         return "You're welcome! Is there anything else I can help you with?"
-    hello = f"Hi {name.split()[0]}!" if name else "Hi!"
+    first = (name or "").split()
+    hello = f"Hi {first[0]}!" if first else "Hi!"
     noted = f" I've noted order {', '.join(new_orders)}." if new_orders else ""
     return f"{hello}{noted} What can I help you with?"

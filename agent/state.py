@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Role = Literal["shopper", "bot", "agent", "system"]
 TriggerKind = Literal[
@@ -60,7 +60,7 @@ class Order(BaseModel):
 class Customer(BaseModel):
     """What the bot runtime knows about the shopper (CRM and orders); all optional."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
     id: str | None = None
     name: str | None = None
     email: str | None = None
@@ -68,6 +68,15 @@ class Customer(BaseModel):
     tier: str | None = None
     lifetime_value: float | None = None
     orders: list[Order] = []
+
+    @field_validator("name", "email", "phone", "tier", mode="after")
+    @classmethod
+    def _blank_is_unknown(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def first_name(self) -> str | None:
+        return self.name.split()[0] if self.name and self.name.split() else None
 
 
 class TriggerHit(BaseModel):

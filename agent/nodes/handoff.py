@@ -40,10 +40,5 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
         "transcript": [Turn(role="bot", text=m, at=now).model_dump() for m in messages],
         "mode": "human",
         "handoff": package.model_dump(mode="json"),
-        "reply": {
-            "kind": "handoff",
-            "messages": messages,
-            "handoff": package.model_dump(mode="json"),
-            "actions": [],
-        },
+        "reply": {"kind": "handoff", "messages": messages, "actions": []},
     }

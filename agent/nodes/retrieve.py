@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from langgraph.runtime import Runtime
 
@@ -15,18 +16,24 @@ from knowledge.models import ScoredChunk
 log = logging.getLogger(__name__)
 
 
+_FOLLOW_UP = re.compile(r"^(?:and|or|also|plus|what about|how about|same for)\b", re.IGNORECASE)
+
+
 def question_of(state: ConversationState) -> str:
-    """The question to look up: a short follow-up ("and express?") borrows the one before it."""
-    shopper = [
-        t["text"]
-        for t in state.get("transcript", [])
-        if t["role"] == "shopper" and t["kind"] == "message"
-    ]
-    if not shopper:
-        return state.get("incoming", "")
-    if len(shopper) > 1 and len(shopper[-1].split()) <= 4:
-        return f"{shopper[-2]} {shopper[-1]}"
-    return shopper[-1]
+    """The question to look up: a follow-up ("and for express?") borrows the one just answered.
+
+    Only an explicit follow-up borrows, and only from the exchange right before
+    it, never across a handoff or a person's resolution.
+    """
+    transcript = state.get("transcript", [])
+    shopper = [t for t in transcript if t["role"] == "shopper" and t["kind"] == "message"]
+    current = shopper[-1]["text"] if shopper else state.get("incoming", "")
+    if not _FOLLOW_UP.match(current.strip()) or len(transcript) < 3:
+        return current
+    before, answer = transcript[-3], transcript[-2]
+    if before["role"] == "shopper" and before["kind"] == "message" and answer["role"] == "bot":
+        return f"{before['text']} {current}"
+    return current
 
 
 def search_all(ctx: Context, question: str) -> list[ScoredChunk]:

@@ -26,6 +26,7 @@ from agent.state import TriggerHit
 from agent.triggers.packs import load_pack, word_list
 from agent.triggers.rules import first_match, pack_rules
 from agent.triggers.text import Text, flat
+from agent.triggers.text import words as words_of
 
 _MIN_FUZZY_LEN = 5  # "talk"/"walk", "rep"/"red": shorter words are too close to correct
 _PHRASE_CUTOFF = 90.0  # fuzz.ratio; one transposed pair in "talk to a humna" scores 93
@@ -72,7 +73,7 @@ def check(text: Text, action: str, extra_phrases: list[str]) -> TriggerHit | Non
     words = [w for w, _ in fixed]
     typos = {old: fix for old, fix in zip(text.words, fixed, strict=True) if old != fix[0]}
     line = " ".join(words)
-    if _is_bare_request(words):
+    if _is_bare_request(words) or any(_is_bare_request(c) for c in _clauses(text, fixed)):
         return _hit("asked for a person", line, typos)
     found = first_match(pack_rules("explicit"), line)
     if found:
@@ -80,6 +81,18 @@ def check(text: Text, action: str, extra_phrases: list[str]) -> TriggerHit | Non
     return _phrase_hit(
         words, line, [*load_pack("explicit").lists.get("phrases", []), *extra_phrases]
     )
+
+
+def _clauses(text: Text, fixed: list[tuple[str, float]]) -> list[list[str]]:
+    """Corrected words per sentence or clause: "return window? pls human" asks twice."""
+    pieces = [words_of(p) for p in re.split(r"[.?!;,]+", text.folded)]
+    if sum(len(p) for p in pieces) != len(fixed):
+        return []  # tokenisation disagrees: stay with the whole message
+    out, i = [], 0
+    for piece in pieces:
+        out.append([w for w, _ in fixed[i : i + len(piece)]])
+        i += len(piece)
+    return [c for c in out if c]
 
 
 def _is_bare_request(words: list[str]) -> bool:

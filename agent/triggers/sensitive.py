@@ -2,8 +2,9 @@
 
 Topics come from TOML packs: ``global`` for every store plus the store's
 vertical (``supplements``, ``beauty``, ...). A topic is named ``<pack>.<topic>``
-(``supplements.dosage``) and lives in its vertical's pack only, so "is it safe
-during pregnancy?" fires for a supplements store and not for a dress shop.
+(``supplements.dosage``) and lives in its vertical's pack, so "is it safe
+during pregnancy?" fires for a supplements store and not for a dress shop; a
+``general`` store gets every pack.
 A store adds its own topics (``triggers.sensitive_extra``, named ``store.<name>``)
 and turns default ones off (``triggers.sensitive_disabled``).
 """
@@ -57,9 +58,13 @@ def _hit(rule: Rule, evidence: str) -> TriggerHit:
     )
 
 
-def _pack_for(vertical: str) -> str | None:
+def _pack_for(vertical: str) -> tuple[str, ...]:
+    """The packs besides global: the vertical's own; every pack for a general store,
+    which may sell supplements and power banks side by side."""
     key = (vertical or "").strip().casefold()
-    return key if key in SENSITIVE_PACKS and key != "global" else None
+    if key == "general":
+        return tuple(p for p in SENSITIVE_PACKS if p != "global")
+    return (key,) if key in SENSITIVE_PACKS and key != "global" else ()
 
 
 @cache
@@ -70,12 +75,12 @@ def all_default_topics() -> frozenset[str]:
 
 @cache
 def _compiled(
-    pack: str | None, extra: _Extra, disabled: frozenset[str]
+    extra_packs: tuple[str, ...], extra: _Extra, disabled: frozenset[str]
 ) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
     unknown = sorted(disabled - all_default_topics())
     if unknown:
         raise ConfigError(f"triggers.sensitive_disabled: unknown topic(s) {', '.join(unknown)}")
-    packs = ["global", pack] if pack else ["global"]
+    packs = ["global", *extra_packs]
     defaults = tuple(
         replace(rule, name=f"{name}.{rule.name}")
         for name in packs

@@ -140,17 +140,30 @@ def test_a_vertical_topic_fires_only_in_its_vertical() -> None:
     assert run(message, vertical="supplements").topics == ["supplements.pregnancy"]
     # skincare in pregnancy is a question for a person too (retinoids, salicylic acid...)
     assert run(message, vertical="beauty").topics == ["beauty.pregnancy"]
-    for vertical in ("apparel", "electronics", "home", "general"):
+    for vertical in ("apparel", "electronics", "home"):
         assert run(message, vertical=vertical).topics == [], vertical
+    # a general store may sell supplements too: every pack is in force
+    assert "supplements.pregnancy" in run(message, vertical="general").topics
 
 
-def test_general_and_unknown_verticals_get_the_global_pack_only() -> None:
+def test_a_general_store_gets_every_pack_and_an_unknown_vertical_only_the_global_one() -> None:
     settings = TriggerSettings()
     general = sensitive_topics("general", settings)
-    assert general == sensitive_topics("pets", settings) == sensitive_topics("", settings)
-    assert all(name.startswith("global.") for name in general)
+    assert {name.split(".")[0] for name in general} == {
+        "global",
+        "supplements",
+        "beauty",
+        "apparel",
+        "electronics",
+        "home",
+    }
+    unknown = sensitive_topics("pets", settings)
+    assert unknown == sensitive_topics("", settings)
+    assert all(name.startswith("global.") for name in unknown)
     assert run("my battery is swelling", vertical="pets").topics == []
-    assert run("I'll sue you", vertical="pets").topics == ["global.legal_threat"]
+    assert run("my battery is swelling", vertical="general").topics == [
+        "electronics.battery_hazard"
+    ]
 
 
 def test_vertical_names_are_read_loosely() -> None:
