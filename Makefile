@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test eval lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+eval: $(VENV)/.installed
+	$(BIN)/escalate eval evals/sets/sample-store --gate evals/gate.toml --out eval-report
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check agent knowledge evals tests

@@ -48,16 +48,41 @@ def eval_command(
         ),
     ] = False,
     plots: Annotated[bool, typer.Option(help="Write PNG plots.")] = True,
+    readme: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the figures into this file between <!-- eval:begin --> and <!-- eval:end -->."
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option("--config", "-c", envvar="ESCALATE_CONFIG", help="A store's settings TOML."),
     ] = None,
 ) -> None:
     """Score sets of conversations: hallucinations, escalation precision/recall, routes, handoffs."""
+    import sys
+
     from evals.suite import run_suite
 
+    # the command as typed, without --readme, so the README says how to reproduce its figures
+    args = sys.argv[1:]
+    if "--readme" in args:
+        i = args.index("--readme")
+        args = args[:i] + args[i + 2 :]
+    command = "escalate " + " ".join(args)
     broken = run_suite(
-        sets, out, config, gate, set(only or []), sweep, adversary, plots, console, _progress
+        sets,
+        out,
+        config,
+        gate,
+        set(only or []),
+        sweep,
+        adversary,
+        plots,
+        console,
+        _progress,
+        readme,
+        command,
     )
     if broken:
         for line in broken:

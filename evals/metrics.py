@@ -132,6 +132,8 @@ def unfaithful(record: CaseRecord, products: Iterable[str]) -> list[str]:
     sources = " ".join(
         [t.text for t in package.transcript]
         + [json.dumps(record.case.customer.model_dump(mode="json"))]
+        # order totals are amounts even though the record stores them as bare numbers
+        + [f"${o.total:.2f}" for o in record.case.customer.orders if o.total is not None]
         + [t for turn in record.turns for t in turn.cited_texts.values()]
     )
     problems = [f"order {o}" for o in order_ids(claim) if o.lower() not in sources.lower()]

@@ -70,11 +70,14 @@ def run_suite(
     plots: bool,
     console: Console,
     progress: Callable[[], Progress],
+    readme: Path | None = None,
+    command: str = "escalate eval",
 ) -> list[str]:
     """Run and report every set; returns the gate's violations (empty: all good)."""
     settings = Settings.load(config)
     gate = load_gate(gate_path) if gate_path else None
     broken: list[str] = []
+    reports: list[SetReport] = []
     for path in sets:
         with progress() as bar:
             task = bar.add_task(f"{path.name}: ingesting kb/", total=None)
@@ -96,6 +99,12 @@ def run_suite(
             _plots(report, run, out, settings.grounding.threshold)
         paths = write(report, out)
         console.print(f"reports: {paths['json']}, {paths['markdown']}")
+        reports.append(report)
         if gate:
             broken += violations(report, gate)
+    if readme:
+        from evals.readme import update
+
+        update(readme, reports, command)
+        console.print(f"figures written into {readme}")
     return broken

@@ -118,3 +118,15 @@ def test_per_trigger_precision_uses_the_main_reason_and_recall_is_lenient():
     assert (scores["sensitive"].precision, scores["sensitive"].recall) == (0.5, 1.0)
     assert (scores["vip"].recall, scores["loop"].recall) == (0.0, 0.0)
     assert scores["complexity"].precision is None and scores["complexity"].recall is None
+
+
+def test_an_order_total_from_the_record_is_a_faithful_amount():
+    customer = {"name": "Dana", "orders": [{"id": "NW-10482", "total": 98.0, "currency": "USD"}]}
+    c = case("escalate", 1, "explicit", customer=customer)
+    faithful = record(
+        c,
+        handoff(
+            1, summary="Dana referred to order NW-10482 (delivered, 98.00 USD).", customer=customer
+        ),
+    )
+    assert compute([faithful]).unfaithful_summaries == 0

@@ -1,0 +1,42 @@
+import pytest
+
+from agent.errors import ConfigError
+from evals.metrics import Metrics
+from evals.readme import BEGIN, END, update
+from evals.report import SetReport
+
+
+def _report():
+    m = Metrics(cases=3, hallucination_rate=0.0, deflection_rate=None)
+    return SetReport(
+        set="tiny",
+        path="x",
+        backend="offline",
+        cases=3,
+        malformed=[],
+        seconds=1,
+        ingest_seconds=0,
+        cases_per_second=3.0,
+        metrics=m,
+        by_vertical={},
+        by_trigger={},
+        trigger_scores=[],
+        failed=[],
+    )
+
+
+def test_figures_are_written_between_the_markers_and_nowhere_else(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{BEGIN}\nold figures\n{END}\noutro\n")
+    update(readme, [_report()], "escalate eval tiny")
+    text = readme.read_text()
+    assert text.startswith("intro\n") and text.endswith(f"{END}\noutro\n")
+    assert "old figures" not in text and "`escalate eval tiny`" in text
+    assert "| hallucination rate | 0.0% |" in text and "| deflection rate | missing |" in text
+
+
+def test_missing_markers_are_a_clear_error(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers\n")
+    with pytest.raises(ConfigError, match="markers"):
+        update(readme, [_report()], "escalate eval tiny")
