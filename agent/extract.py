@@ -30,6 +30,14 @@ NAME = re.compile(
     + r")?)",
     re.IGNORECASE,
 )
+# "Hey, Chris Yamamoto here." / "Hi, Daniel Kim from Brightline Events."
+NAME_HERE = re.compile(
+    r"^(?i:hi|hello|hey|hiya|good (?:morning|afternoon|evening))[,!]?\s+("
+    + _NAME_WORD
+    + r"(?:\s"
+    + _NAME_WORD
+    + r")?)\s+(?i:here|from|at|of)\b"
+)
 _NOT_NAMES = {
     "sorry",
     "here",
@@ -58,7 +66,7 @@ def order_ids(text: str, customer: Customer | None = None) -> list[str]:
 
 def names(text: str) -> list[str]:
     """Names the shopper gives for themself ("Hi, it's Dana")."""
-    out = []
+    out = [m.group(1) for m in [NAME_HERE.match(text.strip())] if m]
     for m in NAME.finditer(text):
         candidate = m.group(1)
         first = candidate.split()[0]

@@ -34,6 +34,11 @@ _REQUEST = re.compile(
     r"preciso|quero|ajuda)\b",
     re.IGNORECASE,
 )
+_PLEASANTRY = re.compile(
+    r"\b(?:how are you(?: doing| today)?|how's it going|hope you(?:'re| are) (?:well|good)|tudo bem|"
+    r"como vai|qu[eé] tal|c[oó]mo est[aá]s?|[çc]a va|comment allez[- ]vous|wie geht(?:'s| es)?(?: ihnen| dir)?)\s*[?!.,]*",
+    re.IGNORECASE,
+)
 _ASKS = re.compile(
     r"\b(?:where|what|when|why|how|which|who|whats|wheres|not|no|never|isn't|hasn't|haven't|"
     r"didn't|doesn't|don't|can't|won't|dónde|qué|cuándo|où|quand|wo|wann|onde|quando)\b|n't\b",
@@ -49,6 +54,7 @@ _FILLER = content_words(
 def classify(text: str, found: Extracted) -> SmallTalk | None:
     """'thanks', 'greeting' (incl. 'Hi, it's Dana, order NW-10482'), or None for a real message."""
     stripped = text.strip()
+    stripped = _PLEASANTRY.sub("", stripped).strip(" ,.!")  # "Oi, tudo bem?" asks nothing yet
     if not stripped or any(q in stripped for q in "?¿؟？") or _OTHER_SCRIPT.search(stripped):
         return None  # a question, or words our filler list cannot read
     if _THANKS.match(stripped):

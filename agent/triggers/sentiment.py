@@ -17,7 +17,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from agent.settings import TriggerSettings
 from agent.state import Sentiment, TriggerHit
 from agent.triggers.packs import load_pack
-from agent.triggers.rules import Match, compile_pattern, first_match, pack_rules
+from agent.triggers.rules import Match, Rule, compile_pattern, first_match, pack_rules
 from agent.triggers.text import Text
 
 _NEGATIVE = -0.05  # VADER's own cut-offs for "negative" and "positive"
@@ -57,6 +57,10 @@ def is_shouting(raw: str) -> bool:
     return upper + lower >= _SHOUT_MIN_LETTERS and upper >= _SHOUT_SHARE * (upper + lower)
 
 
+def _rule(name: str) -> Rule:
+    return next(r for r in pack_rules("sentiment") if r.name == name)
+
+
 def distress_cue(text: Text) -> Match | None:
     """An explicit sign of an upset shopper ("furious", "nobody helps me", "fed up")."""
     return first_match(pack_rules("sentiment"), text.folded)
@@ -83,6 +87,8 @@ def check(text: Text, sentiment: Sentiment, settings: TriggerSettings) -> Trigge
         reason, evidence = "shouting with negative sentiment", text.raw
     elif value < _NEGATIVE and (cue := distress_cue(text)):
         reason, evidence = "distress cue with negative sentiment", cue.evidence
+    elif acute := _rule("acute_distress").find(text.folded):
+        reason, evidence = "the shopper says they are in distress", acute.evidence
     else:
         return None
     return TriggerHit(kind="sentiment", reason=reason, evidence=evidence.strip()[:200], score=value)

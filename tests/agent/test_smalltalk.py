@@ -46,3 +46,27 @@ def test_introductions_without_a_request_are_greetings(text):
 )
 def test_introductions_with_a_request_are_not_small_talk(text):
     assert classify(text, extract(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hey, Chris Yamamoto here.",
+        "Hi, Daniel Kim from Brightline Events.",
+        "Oi, tudo bem? Meu nome é Beatriz Almeida.",
+    ],
+)
+def test_introductions_in_other_shapes_are_greetings(text):
+    assert classify(text, extract(text)) == "greeting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is my order",
+        "I placed an order yesterday and it's not there",
+        "Hi, how are you? Can I return shoes?",
+    ],
+)
+def test_requests_without_a_question_mark_are_not_greetings(text):
+    assert classify(text, extract(text)) is None

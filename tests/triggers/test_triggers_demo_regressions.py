@@ -52,3 +52,28 @@ def test_eval_set_phrasings_of_fraud_legal_and_eye_exposure():
     assert (
         run("do you have maternity dresses for when I'm pregnant?", vertical="apparel").topics == []
     )
+
+
+def test_eval_set_phrasings_found_in_the_second_pass():
+    from tests.triggers.trigger_helpers import kinds
+
+    assert kinds("cna i speek to a reel persn plz") == ["explicit"]
+    assert kinds("kiero ablar con alguien d verdad no con un robot") == ["explicit"]
+    toddler = run(
+        "My toddler got into the vitamin D bottle and swallowed maybe 5 softgels, what do I do??",
+        vertical="supplements",
+    )
+    assert "global.medical_emergency" in toddler.topics
+    assert run("The charging case of my Aero Buds is bulging.", vertical="electronics").topics == [
+        "electronics.battery_hazard"
+    ]
+    assert kinds("I'm so stressed, the package for my wedding is lost.") == ["sentiment"]
+    assert kinds("my dog is stressed by the noise, is the diffuser ok?") == []
+    assert kinds("Please remove the gift wrap from order NW-24791.", vertical="home") == [
+        "account_action"
+    ]
+    assert kinds("can I add gift wrap to an order?", vertical="home") == []
+    assert "purchase_intent" in kinds(
+        "Could we order 25 Merino Crew Sweaters for the team with a company discount?"
+    )
+    assert kinds("I want to order 2 more shirts") == []
