@@ -30,18 +30,35 @@ def _extras(
     adversary: bool,
     plots: bool,
     console: Console,
+    progress: Callable[[], Progress],
 ) -> None:
     if adversary:
         from evals.adversary import measure
 
-        result = measure(path, settings)
+        with progress() as bar:
+            task = bar.add_task("adversary", total=None)
+            result = measure(
+                path,
+                settings,
+                progress=lambda d, t, cid: bar.update(
+                    task, completed=d, total=t, description=f"adversary: {cid}"
+                ),
+            )
         report.extra["adversary"] = result.model_dump(mode="json")
         console.print_json(data=report.extra["adversary"])
     if sweep:
         from evals.sweep import best
         from evals.sweep import sweep as run_sweep
 
-        points = run_sweep(path, settings)
+        with progress() as bar:
+            task = bar.add_task("sweep", total=None)
+            points = run_sweep(
+                path,
+                settings,
+                progress=lambda d, t, what: bar.update(
+                    task, completed=d, total=t, description=f"sweep: {what}"
+                ),
+            )
         chosen = best(points)
         report.extra["sweep"] = {
             "points": [p.model_dump(mode="json") for p in points],
@@ -94,7 +111,7 @@ def run_suite(
         backend = make_llm(settings.llm).name
         report = build(run, backend)
         print_table(console, report)
-        _extras(path, settings, report, out, sweep, adversary, plots, console)
+        _extras(path, settings, report, out, sweep, adversary, plots, console, progress)
         if plots:
             _plots(report, run, out, settings.grounding.threshold)
         paths = write(report, out)
