@@ -7,10 +7,11 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
+from rich.table import Table
 
 from agent.settings import Settings
 from evals.gate import load_gate, violations
-from evals.report import SetReport, build, print_table, write
+from evals.report import SetReport, build, fmt, print_table, write
 from evals.runner import run_set
 
 
@@ -64,11 +65,25 @@ def _extras(
             "points": [p.model_dump(mode="json") for p in points],
             "best": chosen.threshold if chosen else None,
         }
+        table = Table(
+            "threshold",
+            "hallucination",
+            "unsafe answers",
+            "deflection",
+            "recall",
+            title="threshold sweep",
+        )
         for p in points:
             m = p.metrics
-            console.print(
-                f"threshold {p.threshold:.2f}: hallucination {m.hallucination_rate}, unsafe {m.unsafe_answer_rate}, deflection {m.deflection_rate}, recall {m.escalation_recall}"
+            mark = " ◀ best" if chosen and p.threshold == chosen.threshold else ""
+            table.add_row(
+                f"{p.threshold:.2f}{mark}",
+                fmt(m, "hallucination_rate"),
+                fmt(m, "unsafe_answer_rate"),
+                fmt(m, "deflection_rate"),
+                fmt(m, "escalation_recall"),
             )
+        console.print(table)
         console.print(f"best threshold: {chosen.threshold if chosen else 'none qualifies'}")
         if plots:
             from evals.plots import sweep_png
