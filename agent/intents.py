@@ -39,6 +39,7 @@ _PATTERNS: dict[str, dict[int, list[str]]] = {
     "order_problem": {
         # a late or stuck delivery outweighs the "tracking" words that come with it
         4: [
+            r"(?:got|received|sent me|was sent|came with) (?:someone|somebody) else s|(?:got|received|sent me|came with) (?:[a-z]+ ){0,4}instead(?: of)?|not what i ordered",
             r"(?:hasn t|has not|haven t|still hasn t|still not) (?:arrived|come|moved|shipped|updated)|(?:was|were) supposed to (?:arrive|come|be here)|(?:package|parcel|order|delivery|it) is (?:late|delayed|overdue)|(?:is|are) (?:running )?late|delayed|overdue|stuck in transit",
         ],
         2: [

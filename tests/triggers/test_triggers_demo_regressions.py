@@ -77,3 +77,11 @@ def test_eval_set_phrasings_found_in_the_second_pass():
         "Could we order 25 Merino Crew Sweaters for the team with a company discount?"
     )
     assert kinds("I want to order 2 more shirts") == []
+
+
+def test_a_vip_who_got_someone_elses_item_goes_to_a_person():
+    from tests.triggers.trigger_helpers import kinds
+
+    text = "I ordered the Hydra Calm serum in order NW-23790 but got someone else's moisturiser instead."
+    assert kinds(text, vertical="beauty", customer={"tier": "vip"}) == ["vip"]
+    assert kinds("can I get the red one instead?", customer={"tier": "vip"}) == []
