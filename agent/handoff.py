@@ -46,7 +46,8 @@ def discussed_orders(customer: Customer, extracted: Extracted) -> list[Order]:
     return orders
 
 
-def _citations(ids: list[str], retrieved: list[ScoredChunk]) -> list[Citation]:
+def citations_for(ids: list[str], retrieved: list[ScoredChunk]) -> list[Citation]:
+    """Citations for the chunk ids that were retrieved, in the order given, once each."""
     by_id = {sc.chunk.id: sc for sc in retrieved}
     return [
         Citation(
@@ -57,7 +58,7 @@ def _citations(ids: list[str], retrieved: list[ScoredChunk]) -> list[Citation]:
             source=by_id[i].chunk.source,
             score=round(by_id[i].score, 4),
         )
-        for i in ids
+        for i in dict.fromkeys(ids)
         if i in by_id
     ]
 
@@ -141,7 +142,7 @@ def build_package(
     team = settings.handoff.queues[queue].team
     online = bool(state.get("agents_online", True))
     pid = package_id(conversation_id, ctx.now(), len(transcript))
-    citations = _citations(notes.citations, retrieved)
+    citations = citations_for(notes.citations, retrieved)
     suggestion = SuggestedResolution(
         text=notes.suggested_resolution, citations=citations, grounded=bool(citations)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from agent.context import Context
+from agent.handoff import citations_for
 from agent.llm import Draft
 from agent.nodes.retrieve import question_of
 from agent.reply import TALK_TO_PERSON
@@ -12,22 +13,6 @@ from agent.state import Citation, ConversationState, Turn
 from knowledge.models import ScoredChunk
 
 EXTRACTIVE_NOTE = "Quoted from our help centre:"
-
-
-def _citations(draft: Draft, retrieved: list[ScoredChunk]) -> list[Citation]:
-    by_id = {sc.chunk.id: sc for sc in retrieved}
-    ids = dict.fromkeys(c for claim in draft.sentences for c in claim.citations if c in by_id)
-    return [
-        Citation(
-            chunk_id=i,
-            doc_id=by_id[i].chunk.doc_id,
-            title=by_id[i].chunk.title,
-            heading=by_id[i].chunk.heading,
-            source=by_id[i].chunk.source,
-            score=round(by_id[i].score, 4),
-        )
-        for i in ids
-    ]
 
 
 def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
@@ -49,7 +34,8 @@ def respond(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Write the answer to the transcript and hand it to the runtime."""
     ctx = runtime.context
     draft = Draft(**state["draft"])
-    citations = _citations(draft, [ScoredChunk(**c) for c in state.get("retrieved", [])])
+    ids = [c for claim in draft.sentences for c in claim.citations]
+    citations = citations_for(ids, [ScoredChunk(**c) for c in state.get("retrieved", [])])
     text = render(draft, citations, ctx.llm.extractive)
     confidence = state.get("verdict", {}).get("confidence")
     return {
