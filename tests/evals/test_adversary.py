@@ -12,7 +12,8 @@ from agent.claims import unsupported_quantities
 from agent.grounding import verify
 from agent.llm import Claim, Draft
 from agent.settings import Settings
-from evals.adversary import FAULTS, OUTSIDE_CLAIMS, confident_answer, inject, measure
+from evals.adversary import measure
+from evals.faults import FAULTS, OUTSIDE_CLAIMS, confident_answer, inject
 from tests.fakes import SAMPLE_KB, LexicalRetriever, chunk
 
 SHIPPING = "policies/shipping.md#0"
