@@ -19,12 +19,11 @@ from pydantic import BaseModel, ConfigDict, computed_field
 from agent.context import Context
 from agent.extract import extract
 from agent.grounding import Verdict, unknown_terms, verify
-from agent.llm import Draft
+from agent.llm import Draft, make_llm
 from agent.message import clean
 from agent.nodes.retrieve import search_all
-from agent.offline import OfflineBackend
 from agent.settings import Settings
-from evals.faults import FAULTS, inject
+from evals.faults import FAULTS, FaultInjector, inject
 from evals.runner import Progress, load_set, set_settings, set_store
 from evals.schema import Case, read_cases
 from knowledge.models import ScoredChunk
@@ -125,7 +124,14 @@ def measure(
     settings = set_settings(settings, eval_set)
     store, _ = set_store(eval_set, settings)
     cases, _ = read_cases(set_path / "cases.jsonl")
-    llm = OfflineBackend(settings.grounding.min_retrieval_score, embed=store.embedder.embed)
+    # the configured answer model (the offline backend unless one is set), made faulty on demand
+    model = make_llm(
+        settings.llm,
+        settings.store_name,
+        settings.grounding.min_retrieval_score,
+        embed=store.embedder.embed,
+    )
+    llm = FaultInjector(model, seed=seed)
     gate = _Gate(Context(settings=settings, llm=llm, retriever=store), store.vocabulary())
     todo = [(c, False) for c in cases if c.expect.decision == "answer"][:limit]
     todo += [(c, True) for c in cases if c.expect.trigger == "low_confidence"][:limit]
@@ -149,7 +155,9 @@ def _attack(
     gate: _Gate, case: Case, question: str, report: AdversaryReport, rng: random.Random
 ) -> None:
     found = gate.retrieve(question)
-    draft = gate.ctx.llm.draft_answer(question, found, [])
+    llm: FaultInjector = gate.ctx.llm  # type: ignore[assignment]
+    llm.fault = None
+    draft = llm.draft_answer(question, found, [])
     if not draft.answerable:
         report.clean.not_drafted += 1
         return
@@ -158,8 +166,9 @@ def _attack(
         report.clean.blocked += 1
         return
     for fault in FAULTS[:-1]:
-        faulty = inject(fault, draft, found, rng)
-        if faulty is not None:
+        llm.fault = fault
+        faulty = llm.draft_answer(question, found, [])
+        if llm.injected:
             injected = next(c.text for c in faulty.sentences if c not in draft.sentences)
             verdict = gate.judge(faulty, question, found, case)
             _score(report.faults[fault], verdict, question, injected)

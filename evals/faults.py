@@ -11,7 +11,7 @@ import random
 import re
 
 from agent.claims import content_words, quantities, sentences
-from agent.llm import Claim, Draft
+from agent.llm import LLM, Claim, Draft, HandoffFacts, HandoffNotes
 from knowledge.models import ScoredChunk
 
 FAULTS = ("changed_number", "outside_claim", "missing_citation", "wrong_citation", "unanswerable")
@@ -146,3 +146,36 @@ def confident_answer(retrieved: list[ScoredChunk]) -> Draft | None:
 
 
 # --- measuring the gate ------------------------------------------------------------
+
+
+class FaultInjector:
+    """An answer model that hallucinates on purpose: it drafts with ``inner``, then
+    injects ``fault`` (None: the clean draft). Behind the same interface as any model,
+    so it can stand in for one in the runtime or in :func:`evals.adversary.measure`."""
+
+    extractive = False
+
+    def __init__(self, inner: LLM, fault: str | None = None, seed: int = 7) -> None:
+        if fault is not None and fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; choose from {', '.join(FAULTS)}")
+        self.inner, self.fault, self.rng = inner, fault, random.Random(seed)
+        self.name = f"faulty:{inner.name}"
+        self.usage = inner.usage
+        self.injected = False
+        """Whether the last draft carries an injected fault (some faults cannot apply)."""
+        self._clean: dict[str, Draft] = {}
+
+    def draft_answer(self, question: str, chunks: list[ScoredChunk], history: list[str]) -> Draft:
+        if question not in self._clean:  # the model is asked once per question, not per fault
+            if len(self._clean) > 1000:
+                self._clean.clear()
+            self._clean[question] = self.inner.draft_answer(question, chunks, history)
+        clean = self._clean[question]
+        faulty = inject(self.fault, clean, chunks, self.rng) if self.fault else None
+        self.injected = faulty is not None
+        return faulty or clean
+
+    def handoff_notes(
+        self, transcript: list[str], facts: HandoffFacts, chunks: list[ScoredChunk]
+    ) -> HandoffNotes:
+        return self.inner.handoff_notes(transcript, facts, chunks)

@@ -196,3 +196,31 @@ def test_measure_is_repeatable_and_limit_caps_each_kind_of_case(tiny, measured):
     one = measure(*tiny, seed=3, limit=1)
     assert one.clean.drafts + one.clean.not_drafted == 1
     assert one.faults["unanswerable"].injected == 1
+
+
+def test_the_fault_injector_wraps_any_model_and_asks_it_once_per_question():
+    from agent.llm import Claim, Draft
+    from evals.faults import FaultInjector
+    from tests.fakes import SAMPLE_KB, LexicalRetriever, ScriptedLLM
+
+    clean = Draft(
+        answerable=True,
+        sentences=[
+            Claim(
+                text="You can return unworn items within 30 days of delivery.",
+                citations=["policies/returns.md#0"],
+            )
+        ],
+    )
+    inner = ScriptedLLM([clean])
+    chunks = LexicalRetriever(SAMPLE_KB).search("return unworn items days", 3)
+    llm = FaultInjector(inner)
+    assert llm.draft_answer("q", chunks, []) == clean and not llm.injected
+    llm.fault = "changed_number"
+    faulty = llm.draft_answer("q", chunks, [])
+    assert llm.injected and "30 days" not in faulty.sentences[0].text
+    llm.fault = "missing_citation"
+    assert llm.draft_answer("q", chunks, []).sentences[0].citations == []
+    assert inner.calls == ["q"]  # one model call for every fault
+    with pytest.raises(ValueError, match="unknown fault"):
+        FaultInjector(inner, fault="typo")
