@@ -120,3 +120,65 @@ def test_eval_command_writes_reports_and_fails_on_the_gate(eval_set, tmp_path, m
         app, ["eval", str(eval_set), "--out", str(out), "--gate", str(gate), "--no-plots"]
     )
     assert failing.exit_code == 1 and "gate:" in failing.output
+
+
+def test_a_set_runs_with_an_openai_compatible_model_through_respx(eval_set, tmp_path):
+    import re
+
+    import httpx
+    import respx
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        schema = body["response_format"]["json_schema"]["name"]
+        prompt = body["messages"][1]["content"]
+        if schema == "Draft":
+            first = re.search(r"\[([^\]]+#\d+)\] \([^)]*\)\n(.+)", prompt)
+            content = {
+                "answerable": True,
+                "sentences": [{"text": first.group(2), "citations": [first.group(1)]}],
+                "note": "",
+            }
+        else:
+            content = {
+                "summary": "The shopper asked for a person.",
+                "suggested_resolution": "",
+                "citations": [],
+            }
+        return httpx.Response(
+            200,
+            json={
+                "id": "c",
+                "object": "chat.completion",
+                "created": 1,
+                "model": "m",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {
+                            "role": "assistant",
+                            "content": json.dumps(content),
+                            "refusal": None,
+                        },
+                    }
+                ],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+            },
+        )
+
+    settings = Settings.load(
+        data_dir=tmp_path / "d", llm={"base_url": "http://llm.test/v1", "max_retries": 0}
+    )
+    with respx.mock(base_url="http://llm.test/v1", assert_all_mocked=True) as mock:
+        mock.post("/chat/completions").mock(side_effect=reply)
+        run = run_set(eval_set, settings)
+        assert mock.calls.call_count >= 2
+    report = build(run, "openai:m")
+    ok = next(r for r in run.records if r.case.id == "ok-1")
+    assert ok.turns[0].kind == "answer" and "30 days" in ok.turns[0].answer_text
+    assert report.metrics.hallucination_rate == 0.0
+    assert (
+        next(r for r in run.records if r.case.id == "person-1").handoff.summary
+        == "The shopper asked for a person."
+    )
