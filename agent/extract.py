@@ -59,7 +59,9 @@ def order_ids(text: str, customer: Customer | None = None) -> list[str]:
     for m in ORDER.finditer(text):
         found.append(next((g for g in m.groups() if g), m.group(0)).upper())
     for order in customer.orders if customer else []:
-        if re.search(rf"(?<![\w-]){re.escape(order.id)}(?![\w-])", text, re.IGNORECASE):
+        if order.id.strip() and re.search(
+            rf"(?<![\w-]){re.escape(order.id)}(?![\w-])", text, re.IGNORECASE
+        ):
             found.append(order.id)
     return list(dict.fromkeys(found))
 

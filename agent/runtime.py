@@ -155,6 +155,8 @@ class EscalationAgent:
         cid = _check_id(conversation_id)
         record = _customer(customer) if customer is not None else None
         message = clean(_text(text), self.settings.max_message_chars)
+        if isinstance(vertical, str):
+            vertical = vertical.strip().lower()
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
         config = {"configurable": {"thread_id": cid}}

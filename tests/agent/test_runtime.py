@@ -215,3 +215,22 @@ def test_a_greeting_is_acknowledged_not_answered_or_handed_off(settings):
     reply = agent.send("c16", "Hi, it's Dana, order NW-10482", customer=DANA)
     assert reply.kind == "acknowledge" and reply.citations == []
     assert "NW-10482" in reply.messages[0]
+
+
+def test_vertical_names_are_case_insensitive_and_unknown_ones_refused(settings):
+    agent = make_agent(settings)
+    assert (
+        agent.send(
+            "c17", "How many days do I have to return unworn items?", vertical="Apparel"
+        ).kind
+        == "answer"
+    )
+    with pytest.raises(InputError, match="vertical"):
+        agent.send("c17", "hi", vertical="toys")
+
+
+def test_an_empty_order_id_in_the_record_matches_nothing(settings):
+    from agent.extract import extract
+    from agent.state import Customer
+
+    assert extract("where is my parcel", Customer(orders=[{"id": ""}])).order_ids == []
