@@ -38,7 +38,13 @@ def _settings(config: Path | None) -> Settings:
 def _agent(config: Path | None):
     from agent.runtime import EscalationAgent
 
-    return EscalationAgent(_settings(config))
+    agent = EscalationAgent(_settings(config))
+    count = getattr(agent.context.retriever, "count", None)
+    if count is not None and count() == 0:
+        err.print(
+            "[yellow]warning:[/] the knowledge base is empty, so every question goes to a person; run `escalate kb ingest PATH` first"
+        )
+    return agent
 
 
 def _customer(path: Path | None) -> dict:

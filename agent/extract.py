@@ -22,7 +22,7 @@ ORDER = re.compile(
 )
 _NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ'’-]+"
 NAME = re.compile(
-    r"(?:\bmy name is|\bmy name's|\bthis is|\bit'?s|\bi am|\bi'm|\bme llamo|\bsoy|\bje m'appelle|"
+    r"(?:\bmy name is|\bmy name's|\bthis is|\bit'?s|\bit is|\bi am|\bi'm|\bme llamo|\bsoy|\bje m'appelle|"
     r"\bje suis|\bich hei(?:ss|ß)e|\bich bin|\bhier ist|\baqu[ií] (?:es|est[aá])|\bmeu nome é|\bsou a?)\s+("
     + _NAME_WORD
     + r"(?:\s"

@@ -74,3 +74,13 @@ def test_ingest_search_send_show(store_config):
     assert json.loads(shown.output)["mode"] == "human"
     resolved = runner.invoke(app, ["resolve", "t1", "Done, refund sent.", "--config", str(config)])
     assert "mode is now bot" in resolved.output
+
+
+def test_an_empty_knowledge_base_is_called_out(tmp_path):
+    config = tmp_path / "store.toml"
+    config.write_text(f'data_dir = "{tmp_path / "empty"}"\n')
+    result = CliRunner().invoke(
+        app, ["send", "t", "How much is shipping?", "--config", str(config)]
+    )
+    assert result.exit_code == 0
+    assert "knowledge base is empty" in result.output
