@@ -34,6 +34,7 @@ from rapidfuzz.distance import OSA
 
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
 from agent.llm import Draft
+from agent.triggers.sentiment import is_feeling
 from knowledge.models import ScoredChunk
 from knowledge.tokens import cl100k
 
@@ -96,7 +97,13 @@ def unknown_terms(
     """Words of the question the KB never uses (typos of KB words are forgiven)."""
     unknown = []
     for word in dict.fromkeys(w.lower() for w in _WORD.findall(question)):
-        if word in STOPWORDS or word in _ASKING or word in ignore or _everyday(word):
+        if (
+            word in STOPWORDS
+            or word in _ASKING
+            or word in ignore
+            or _everyday(word)
+            or is_feeling(word)
+        ):
             continue
         if _known(word, vocabulary):
             continue

@@ -12,8 +12,11 @@ from agent.llm import HandoffFacts, HandoffNotes
 from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
 from agent.routing import route
+from agent.settings import Settings
 from agent.shopper_messages import shopper_messages
 from agent.state import Citation, Customer, Extracted, Order, Sentiment, TriggerHit, Turn
+from agent.triggers.sentiment import score as sentiment_score
+from agent.triggers.text import Text
 from agent.triggers.vip import is_vip
 from knowledge.models import ScoredChunk
 
@@ -35,6 +38,16 @@ NEXT_STEPS = {
 def package_id(conversation_id: str, now: str, turn_count: int) -> str:
     digest = hashlib.sha256(f"{conversation_id}|{now}|{turn_count}".encode()).hexdigest()
     return f"HO-{digest[:8].upper()}"
+
+
+def mood_at_transfer(transcript: list[Turn], current: dict | None, settings: Settings) -> Sentiment:
+    """The most negative of the last three shopper messages: a button press is not a mood."""
+    moods = [Sentiment(**current)] if current else []
+    lines = [t.text for t in transcript if t.role == "shopper" and t.kind == "message" and t.text]
+    moods += [sentiment_score(Text(line), settings.triggers) for line in lines[-3:]]
+    return (
+        min(moods, key=lambda m: m.compound) if moods else Sentiment(compound=0.0, label="neutral")
+    )
 
 
 def discussed_orders(customer: Customer, extracted: Extracted) -> list[Order]:
@@ -112,7 +125,7 @@ def build_package(
     transcript = [Turn(**t) for t in state.get("transcript", [])]
     customer = Customer(**state.get("customer", {}))
     extracted = Extracted(**state.get("extracted", {}))
-    sentiment = Sentiment(**state.get("sentiment") or {"compound": 0.0, "label": "neutral"})
+    sentiment = mood_at_transfer(transcript, state.get("sentiment"), settings)
     intent = state.get("intent") or "other"
     vip = is_vip(customer, settings.triggers)
     orders = discussed_orders(customer, extracted)

@@ -57,6 +57,11 @@ def is_shouting(raw: str) -> bool:
     return upper + lower >= _SHOUT_MIN_LETTERS and upper >= _SHOUT_SHARE * (upper + lower)
 
 
+def is_feeling(word: str) -> bool:
+    """Whether VADER's lexicon scores this word: it tells how the shopper feels, not what they ask."""
+    return word.lower() in _analyzer().lexicon
+
+
 def _rule(name: str) -> Rule:
     return next(r for r in pack_rules("sentiment") if r.name == name)
 

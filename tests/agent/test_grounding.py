@@ -114,3 +114,13 @@ def test_question_words_the_kb_never_uses_lower_confidence():
     penalised = verify(draft, RETURNS_Q, _retrieved(), 0.5, 0.3, unknown=["vegan"])
     assert penalised.confidence == round(clean.confidence * 0.5, 4)
     assert "'vegan'" in penalised.problems[0]
+
+
+def test_feelings_are_not_unknown_terms():
+    from agent.grounding import unknown_terms
+
+    vocab = LexicalRetriever(SAMPLE_KB).vocabulary()
+    assert (
+        unknown_terms("I'm disappointed and annoyed: how many days to return unworn items?", vocab)
+        == []
+    )

@@ -234,3 +234,13 @@ def test_an_empty_order_id_in_the_record_matches_nothing(settings):
     from agent.state import Customer
 
     assert extract("where is my parcel", Customer(orders=[{"id": ""}])).order_ids == []
+
+
+def test_the_handoff_carries_the_mood_of_the_conversation_not_of_the_button(settings):
+    agent = make_agent(settings)
+    first = agent.send(
+        "c18", "I'm a little disappointed. How many days do I have to return unworn items?"
+    )
+    assert first.kind == "answer"  # upset, but not enough to hand off
+    reply = agent.request_human("c18")
+    assert reply.handoff.sentiment.label == "negative" and reply.handoff.sentiment.compound < -0.05
