@@ -89,7 +89,9 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def set_store(eval_set: EvalSet, settings: Settings) -> tuple[VectorStore, float]:
+def set_store(
+    eval_set: EvalSet, settings: Settings, progress: Progress | None = None
+) -> tuple[VectorStore, float]:
     """The set's own vector store, cached between runs (ingest skips unchanged documents)."""
     key = hashlib.sha256(str(eval_set.path.resolve()).encode()).hexdigest()[:10]
     folder = settings.data_dir / "eval-stores" / f"{eval_set.name}-{key}"
@@ -106,7 +108,11 @@ def set_store(eval_set: EvalSet, settings: Settings) -> tuple[VectorStore, float
     )
     started = time.perf_counter()
     report = ingest(
-        eval_set.path / "kb", store, embedder, max_tokens=settings.knowledge.chunk_max_tokens
+        eval_set.path / "kb",
+        store,
+        embedder,
+        max_tokens=settings.knowledge.chunk_max_tokens,
+        progress=(lambda d, t, doc: progress(d, t, f"ingesting kb/{doc}")) if progress else None,
     )
     for problem in report.problems:
         log.warning("%s: kb/%s: %s", eval_set.name, problem.path, problem.message)
@@ -169,7 +175,7 @@ def run_set(
     """Play every valid case of a set with fresh state each; malformed cases are reported, not run."""
     eval_set = load_set(path)
     settings = set_settings(base, eval_set)
-    store, ingest_seconds = set_store(eval_set, settings)
+    store, ingest_seconds = set_store(eval_set, settings, progress)
     cases, problems = read_cases(path / "cases.jsonl")
     cases = [c for c in cases if not only or c.id in only]
     run_id = hashlib.sha256(f"{time.time_ns()}".encode()).hexdigest()[:8]
