@@ -15,7 +15,8 @@ from agent.claims import content_words
 from agent.intents import classify_intent
 from agent.state import Extracted
 
-SmallTalk = Literal["greeting", "thanks"]
+SmallTalk = Literal["greeting", "thanks", "rejected"]
+"""rejected: "that's not what I asked" with no new question in it."""
 
 _THANKS = re.compile(
     r"^(?:ok(?:ay)?|thanks?|thank you|thx|ty|cheers|great|perfect|got it|cool|awesome|gracias|merci"
@@ -79,6 +80,8 @@ def acknowledgement(kind: SmallTalk, name: str | None, new_orders: list[str]) ->
     """A reply that states nothing the knowledge base would have to ground."""
     if kind == "thanks":
         return "You're welcome! Is there anything else I can help you with?"
+    if kind == "rejected":
+        return "Sorry, that didn't answer it. Could you tell me in other words what you'd like to know? You can also choose 'Talk to a person'."
     first = (name or "").split()
     hello = f"Hi {first[0]}!" if first else "Hi!"
     noted = f" I've noted order {', '.join(new_orders)}." if new_orders else ""

@@ -30,4 +30,12 @@ def triggers(state: ConversationState, runtime: Runtime[Context]) -> dict:
         "intent": result.intent,
         "topics": result.topics,
         "failed_answers": state.get("failed_answers", 0) + 1 if result.answer_rejected else 0,
+        # "that's not what I asked" with no new question: ask again rather than guess or hand off
+        "small_talk": "rejected"
+        if result.answer_rejected and not _asks(state.get("incoming", ""))
+        else state.get("small_talk"),
     }
+
+
+def _asks(text: str) -> bool:
+    return any(q in text for q in "?¿؟？") or len(text.split()) > 12

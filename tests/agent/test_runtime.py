@@ -244,3 +244,12 @@ def test_the_handoff_carries_the_mood_of_the_conversation_not_of_the_button(sett
     assert first.kind == "answer"  # upset, but not enough to hand off
     reply = agent.request_human("c18")
     assert reply.handoff.sentiment.label == "negative" and reply.handoff.sentiment.compound < -0.05
+
+
+def test_a_rejected_answer_gets_a_question_back_and_a_second_rejection_a_person(settings):
+    agent = make_agent(settings)
+    assert agent.send("c19", "How many days do I have to return unworn items?").kind == "answer"
+    again = agent.send("c19", "That's not what I asked.")
+    assert again.kind == "acknowledge" and "other words" in again.messages[0]
+    last = agent.send("c19", "That's not what I asked. How long do refunds take?")
+    assert last.kind == "handoff" and last.handoff.triggers[0].kind == "loop"
