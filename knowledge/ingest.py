@@ -10,7 +10,7 @@ from agent.errors import KnowledgeError
 from knowledge.chunking import chunk_document
 from knowledge.documents import load_folder
 from knowledge.embeddings import Embedder
-from knowledge.models import Document, IngestReport, LoadProblem
+from knowledge.models import Chunk, Document, IngestReport, LoadProblem
 from knowledge.store import VectorStore
 
 __all__ = ["Progress", "ingest"]
@@ -18,6 +18,7 @@ __all__ = ["Progress", "ingest"]
 Progress = Callable[[int, int, str], None]
 """progress(done, total, doc_id), called after each document."""
 
+_MIN_BUDGET = 32
 CHUNKER_VERSION = "2"  # 2: Markdown emphasis and links are stripped from chunk text
 """Bump when chunking changes, so the next ingest rewrites every document."""
 
@@ -78,11 +79,26 @@ def _remove_missing(
         report.removed.append(doc_id)
 
 
+def fitted_chunks(doc: Document, embedder: Embedder, max_tokens: int) -> list[Chunk]:
+    """Chunks of ``doc`` that the embedder reads whole: when a chunk would overflow the
+    model's window (256 word-pieces for the local model), the document is chunked again
+    with a budget shrunk in proportion, a few times at most."""
+    window = embedder.max_tokens
+    chunks = chunk_document(doc, max_tokens)
+    for _ in range(4):
+        longest = max((embedder.count_tokens(c.embed_text) for c in chunks), default=0)
+        if window is None or longest <= window or max_tokens <= _MIN_BUDGET:
+            break
+        max_tokens = max(_MIN_BUDGET, int(max_tokens * window / longest * 0.95))
+        chunks = chunk_document(doc, max_tokens)
+    return chunks
+
+
 def _write(
     doc: Document, store: VectorStore, embedder: Embedder, max_tokens: int, report: IngestReport
 ) -> None:
-    """Chunk, embed and store one document, noting chunks the embedder would cut."""
-    chunks = chunk_document(doc, max_tokens)
+    """Chunk, embed and store one document, noting any chunk the embedder would still cut."""
+    chunks = fitted_chunks(doc, embedder, max_tokens)
     texts = [chunk.embed_text for chunk in chunks]
     window = embedder.max_tokens
     if window is not None:

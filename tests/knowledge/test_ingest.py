@@ -129,3 +129,30 @@ def test_changing_the_chunk_size_rewrites_documents(tmp_path):
     again = ingest(kb, store, store.embedder, max_tokens=60)
     assert again.updated == ["a.md"] and again.unchanged == []
     assert ingest(kb, store, store.embedder, max_tokens=60).unchanged == ["a.md"]
+
+
+def test_chunks_are_cut_to_the_embedders_window_not_just_the_token_budget(tmp_path):
+    from knowledge.ingest import ingest
+    from knowledge.store import VectorStore
+    from tests.knowledge.conftest import FakeEmbedder
+
+    class SmallWindow(FakeEmbedder):
+        """Counts two model tokens per word and reads at most 60 of them."""
+
+        def count_tokens(self, text: str) -> int:
+            return 2 * len(text.split())
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "long.md").write_text(
+        "# Long\n\n" + " ".join(f"Sentence number {i} about returns." for i in range(60))
+    )
+    embedder = SmallWindow(max_tokens=60)
+    store = VectorStore(embedder, path=tmp_path / "chroma")
+    report = ingest(kb, store, embedder, max_tokens=160)
+    assert report.truncated_chunks == []
+    assert all(
+        embedder.count_tokens(store.get_chunk(f"long.md#{n}").embed_text) <= 60
+        for n in range(report.chunks_written)
+    )
+    assert report.chunks_written >= 10  # 160-token chunks would have been 3
