@@ -91,6 +91,11 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk]) -> list[str]:
     return problems
 
 
+def shopper_words(parts: list[str]) -> set[str]:
+    """The words of the shopper's own names, emails and order ids: never KB vocabulary."""
+    return {w.lower() for p in parts for w in p.replace("@", " ").replace(".", " ").split()}
+
+
 def unknown_terms(
     question: str, vocabulary: frozenset[str], ignore: set[str] = frozenset()
 ) -> list[str]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from agent.context import Context
 from agent.extract import extract
-from agent.grounding import Verdict, unknown_terms, verify
+from agent.grounding import Verdict, shopper_words, unknown_terms, verify
 from agent.llm import Draft, make_llm
 from agent.message import clean
 from agent.nodes.retrieve import search_all
@@ -107,7 +107,7 @@ def _shopper_words(case: Case) -> set[str]:
     found = [extract(t, case.customer) for t in case.turns]
     parts = [p for f in found for p in (*f.names, *f.emails, *f.order_ids)]
     parts.append(case.customer.name or "")
-    return {w.lower() for p in parts for w in p.replace("@", " ").replace(".", " ").split()}
+    return shopper_words(parts)
 
 
 def measure(

@@ -46,6 +46,8 @@ class SetRun(BaseModel):
     problems: list[CaseProblem]
     seconds: float
     ingest_seconds: float
+    backend: str
+    """Name of the answer model the cases ran against."""
 
     @property
     def cases_per_second(self) -> float:
@@ -196,4 +198,5 @@ def run_set(
         problems=problems,
         seconds=round(seconds, 3),
         ingest_seconds=round(ingest_seconds, 3),
+        backend=agent.context.llm.name,
     )

@@ -121,10 +121,7 @@ def run_suite(
                     task, completed=d, total=t, description=f"{name}: {cid}"
                 ),
             )
-        from agent.llm import make_llm
-
-        backend = make_llm(settings.llm).name
-        report = build(run, backend)
+        report = build(run, run.backend)
         print_table(console, report)
         _extras(path, settings, report, out, sweep, adversary, plots, console, progress)
         if plots:

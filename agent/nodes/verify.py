@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.errors import KnowledgeError
-from agent.grounding import unknown_terms
+from agent.grounding import shopper_words, unknown_terms
 from agent.grounding import verify as check
 from agent.llm import Draft
 from agent.nodes.retrieve import question_of
@@ -24,7 +24,7 @@ def _shopper_words(state: ConversationState) -> set[str]:
         *found.get("order_ids", []),
         customer.get("name") or "",
     ]
-    return {w.lower() for p in parts for w in p.replace("@", " ").replace(".", " ").split()}
+    return shopper_words(parts)
 
 
 def _unknown(question: str, state: ConversationState, ctx: Context) -> list[str]:
