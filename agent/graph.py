@@ -11,6 +11,7 @@ from __future__ import annotations
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
 
 from agent.context import Context
 from agent.nodes.acknowledge import acknowledge
@@ -26,7 +27,9 @@ from agent.nodes.verify import verify
 from agent.state import ConversationState
 
 
-def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+def build_graph(
+    checkpointer: BaseCheckpointSaver | None = None, store: BaseStore | None = None
+) -> CompiledStateGraph:
     graph = StateGraph(ConversationState, context_schema=Context)
     graph.add_node("intake", intake)
     graph.add_node("triggers", triggers)
@@ -48,4 +51,4 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     graph.add_edge("respond", END)
     graph.add_edge("handoff", "human")
     graph.add_conditional_edges("human", after_human)
-    return graph.compile(checkpointer=checkpointer)
+    return graph.compile(checkpointer=checkpointer, store=store)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -11,6 +10,8 @@ from typing import Any, Literal
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.store.base import BaseStore
+from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -24,6 +25,7 @@ from agent.package import HandoffPackage
 from agent.reply import BotReply
 from agent.settings import VERTICALS, Settings
 from agent.state import Customer, Turn
+from agent.storage import Storage, open_storage, sqlite_connection
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +93,7 @@ def _customer(customer: Customer | dict[str, Any] | None) -> Customer:
 
 def sqlite_checkpointer(path: str) -> SqliteSaver:
     """Conversations on disk, in WAL mode so a crash loses at most the step in flight."""
-    conn = sqlite3.connect(path, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    return SqliteSaver(conn)
+    return SqliteSaver(sqlite_connection(path))
 
 
 class EscalationAgent:
@@ -106,16 +106,26 @@ class EscalationAgent:
         retriever: Retriever | None = None,
         llm: LLM | None = None,
         checkpointer: BaseCheckpointSaver | None = None,
+        store: BaseStore | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        """Open what ``settings`` names; pass ``checkpointer`` and ``store`` to share your own.
+
+        Given a checkpointer but no store, records (proposals, tickets, outbox,
+        events) are kept in memory: fine for a test, not for a shop.
+        """
         self.settings = settings
         if retriever is None:
             from agent.knowledge_base import open_store
 
             retriever = open_store(settings)
-        if checkpointer is None:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            checkpointer = sqlite_checkpointer(str(settings.conversations_path))
+        self.storage: Storage | None = None
+        if checkpointer is None and store is None:
+            self.storage = open_storage(settings)
+            checkpointer, store = self.storage.checkpointer, self.storage.store
+        elif checkpointer is None:
+            raise InputError("a store without a checkpointer: pass both, or neither")
+        self.store: BaseStore = store if store is not None else InMemoryStore()
         if llm is None:
             embedder = getattr(retriever, "embedder", None)
             llm = make_llm(
@@ -125,8 +135,19 @@ class EscalationAgent:
                 embed=embedder.embed if embedder is not None else None,
             )
         self.context = Context(settings=settings, llm=llm, retriever=retriever, clock=clock)
-        self.graph = build_graph(checkpointer)
+        self.graph = build_graph(checkpointer, self.store)
         self._locks = StripedLocks()
+
+    def close(self) -> None:
+        """Close the database this agent opened (nothing it was handed)."""
+        if self.storage is not None:
+            self.storage.close()
+
+    def __enter__(self) -> EscalationAgent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def send(
         self,

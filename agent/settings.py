@@ -153,6 +153,9 @@ class Settings(BaseSettings):
     """Default vertical: selects sensitive packs and thresholds."""
     data_dir: Path = Path(".escalate")
     """Conversations (SQLite) and, by default, the vector store live here."""
+    database_url: SecretStr | None = None
+    """``postgresql://user@host/db``: conversations and records in PostgreSQL (several
+    runtime processes can then share them). Unset: one SQLite file in ``data_dir``."""
     max_message_chars: int = Field(20_000, ge=100)
     """Longer shopper messages are cut to this many characters (and the cut is noted)."""
     llm: LLMSettings = LLMSettings()

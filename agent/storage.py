@@ -1,0 +1,99 @@
+"""The one door to what must survive a restart.
+
+Two things live here, side by side in one database:
+
+- **conversations**: LangGraph's checkpointer (every turn's state);
+- **records**: LangGraph's key-value store (``BaseStore``) for everything
+  that is not a conversation: learned-answer proposals and the curator's audit
+  log, tickets, the helpdesk outbox, metric events.
+
+By default both are one SQLite file, ``<data_dir>/conversations.sqlite`` (WAL
+mode, so a crash loses at most the write in flight). With ``database_url``
+set (``postgresql://...``) both live in PostgreSQL and several runtime
+processes can share them.
+
+Modules that keep records take a ``BaseStore`` and choose their own namespace
+(``("proposals",)``, ``("outbox",)``...); none of them opens a database.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.store.base import BaseStore
+from langgraph.store.sqlite import SqliteStore
+
+from agent.errors import ConfigError
+from agent.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Storage:
+    """Conversations and records, opened together and closed together."""
+
+    checkpointer: BaseCheckpointSaver
+    store: BaseStore
+    where: str
+    """For logs and error messages: a path, or a database URL without its password."""
+    _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    def close(self) -> None:
+        for close in reversed(self._closers):
+            try:
+                close()
+            except Exception:  # closing must never hide the error that got us here
+                log.warning("closing %s failed", self.where, exc_info=True)
+        self._closers.clear()
+
+
+def sqlite_connection(path: str, *, autocommit: bool = False) -> sqlite3.Connection:
+    """A connection shared by threads (the savers lock around it), in WAL mode.
+
+    The store's connection is in autocommit mode: SqliteStore opens its own
+    transactions, and an implicit one left open would lock the checkpointer out.
+    """
+    conn = sqlite3.connect(
+        path,
+        check_same_thread=False,
+        timeout=30,
+        **({"isolation_level": None} if autocommit else {}),
+    )
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def sqlite_storage(path: str) -> Storage:
+    """Conversations and records in one SQLite file (two connections, one per saver)."""
+    saver_conn = sqlite_connection(path)
+    store_conn = sqlite_connection(path, autocommit=True)
+    store = SqliteStore(store_conn)
+    store.setup()
+    return Storage(
+        checkpointer=SqliteSaver(saver_conn),
+        store=store,
+        where=path,
+        _closers=[saver_conn.close, store_conn.close],
+    )
+
+
+def open_storage(settings: Settings) -> Storage:
+    """Open the configured database: PostgreSQL when ``database_url`` is set, else SQLite."""
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    if url:
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(
+                f"database_url must be a postgresql:// URL, not {url.split(':')[0]!r}"
+            )
+        from agent.storage_postgres import postgres_storage
+
+        return postgres_storage(url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_storage(str(settings.conversations_path))
