@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, Literal
 
@@ -138,6 +139,10 @@ class EscalationAgent:
         self.graph = build_graph(checkpointer, self.store)
         self._locks = StripedLocks()
 
+    def _process_lock(self, cid: str) -> AbstractContextManager[object]:
+        """Across processes sharing one database, one turn of a conversation at a time."""
+        return self.storage.lock(cid) if self.storage is not None else nullcontext()
+
     def close(self) -> None:
         """Close the database this agent opened (nothing it was handed)."""
         if self.storage is not None:
@@ -181,7 +186,7 @@ class EscalationAgent:
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
         config = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid):  # one turn at a time per conversation
+        with self._locks.hold(cid), self._process_lock(cid):  # one turn at a time
             try:
                 recovered = self._finish_interrupted_turn(config)
                 if self._waiting_for_human(config):
@@ -255,7 +260,7 @@ class EscalationAgent:
         if not text:
             raise InputError("resolution must not be empty")
         config = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid):
+        with self._locks.hold(cid), self._process_lock(cid):
             if not self._waiting_for_human(config):
                 raise ConversationError(f"conversation {cid!r} is not waiting for a person")
             event = HumanEvent(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -42,6 +43,11 @@ class Storage:
     store: BaseStore
     where: str
     """For logs and error messages: a path, or a database URL without its password."""
+    lock: Callable[[str], AbstractContextManager[object]] = field(
+        default=lambda key: nullcontext(), repr=False
+    )
+    """``with storage.lock(conversation_id):`` one turn at a time across processes.
+    (Within a process the runtime's own locks already serialise turns.)"""
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def close(self) -> None:
