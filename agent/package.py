@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from agent.settings import Queue
 from agent.state import Citation, Customer, Extracted, Order, Sentiment, TriggerHit, Turn
 
 SEVEN_ELEMENTS = (
@@ -78,7 +77,12 @@ class HandoffPackage(BaseModel):
     product_context: ProductContext
     suggested_resolution: SuggestedResolution
     triggers: list[TriggerHit]
-    route: Queue
+    route: str
+    route_rule: str | None = None
+    """The routing rule that chose the queue (a store's, or ``default.*``)."""
+    wait_basis: str = ""
+    """How the shopper's wait was estimated (live handoffs)."""
+    """The queue: a built-in one (``agent.settings.Queue``) or one the store defined."""
     team: str
     agents_online: bool
     context_block: str

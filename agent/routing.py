@@ -1,38 +1,43 @@
-"""Which queue a handoff goes to, from its triggers, topics, intent and customer."""
+"""Which queue a handoff goes to: the routing rules (``agent/ops/rules.py``) applied to it.
+
+The built-in rules (``agent/ops/default_rules.toml``), first match wins: safety
+and legal, money disputes, VIP, account actions, sales, several topics at once,
+then the intent; ``general`` otherwise. A store's own rules come first.
+"""
 
 from __future__ import annotations
 
-from agent.settings import Queue
+from collections.abc import Sequence
+
+from agent.ops.rules import RouteDecision, RouteFacts, RoutingRule, default_rules
+from agent.ops.rules import route as apply_rules
 from agent.state import TriggerHit
 
-_MONEY_TOPICS = ("chargeback", "fraud", "account_takeover", "payment")
-_INTENT_QUEUES: dict[str, Queue] = {
-    "technical": "technical",
-    "warranty": "technical",
-    "billing": "billing",
-    "refund": "billing",
-    "order_problem": "orders",
-    "order_status": "orders",
-    "shipping": "orders",
-    "returns": "orders",
-    "purchase": "sales",
-    "account": "general",
-}
+__all__ = ["RouteDecision", "RouteFacts", "route", "route_decision"]
 
 
-def route(hits: list[TriggerHit], intent: str, topics: list[str], is_vip: bool) -> Queue:
-    """First match wins: safety/legal, money disputes, VIP, account actions, sales, intent."""
-    kinds = {h.kind for h in hits}
-    if "sensitive" in kinds:
-        if any(m in t for t in topics for m in _MONEY_TOPICS):
-            return "billing"
-        return "compliance"
-    if "vip" in kinds or (is_vip and kinds & {"sentiment", "explicit", "low_confidence"}):
-        return "vip"
-    if "account_action" in kinds:
-        return "billing" if intent in ("refund", "billing") else "orders"
-    if "purchase_intent" in kinds:
-        return "sales"
-    if "complexity" in kinds:
-        return "general"  # several topics at once: no single specialist queue fits
-    return _INTENT_QUEUES.get(intent, "general")
+def route_decision(
+    hits: list[TriggerHit],
+    intent: str,
+    topics: list[str],
+    is_vip: bool,
+    *,
+    rules: Sequence[RoutingRule] | None = None,
+    vertical: str = "general",
+    tier: str | None = None,
+    order_value: float | None = None,
+) -> RouteDecision:
+    """The queue and the name of the rule that chose it.
+
+    ``rules``: ``settings.handoff.routing_rules()`` (the store's, then the built-in
+    ones); None: the built-in ones only.
+    """
+    facts = RouteFacts.of(
+        hits, intent, topics, vertical=vertical, tier=tier, order_value=order_value, is_vip=is_vip
+    )
+    return apply_rules(default_rules() if rules is None else rules, facts)
+
+
+def route(hits: list[TriggerHit], intent: str, topics: list[str], is_vip: bool) -> str:
+    """The queue the built-in rules choose (see :func:`route_decision` for store rules)."""
+    return route_decision(hits, intent, topics, is_vip).queue

@@ -19,20 +19,34 @@ Modules that keep records take a ``BaseStore`` and choose their own namespace
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.store.base import BaseStore
 from langgraph.store.sqlite import SqliteStore
 
-from agent.errors import ConfigError
+from agent.errors import ConfigError, StorageError
 from agent.settings import Settings
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so one runtime process per SQLite file
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
+
+LOCK_STRIPES = 64
+"""SQLite: conversations share this many lock files (``<file>.locks/<n>.lock``)."""
+LOCK_TIMEOUT_S = 30.0
+"""How long a turn waits for another process's turn of the same conversation."""
 
 
 @dataclass
@@ -76,16 +90,69 @@ def sqlite_connection(path: str, *, autocommit: bool = False) -> sqlite3.Connect
     return conn
 
 
+@contextmanager
+def file_lock(path: Path, what: str, timeout: float | None = None) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path``, across processes and threads, waited for at most
+    ``timeout`` seconds (default LOCK_TIMEOUT_S; then a StorageError naming ``what``)."""
+    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline, pause = time.monotonic() + timeout, 0.002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StorageError(
+                        f"{what} is still busy in another process after {timeout:g} s"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def sqlite_storage(path: str) -> Storage:
-    """Conversations and records in one SQLite file (two connections, one per saver)."""
-    saver_conn = sqlite_connection(path)
-    store_conn = sqlite_connection(path, autocommit=True)
-    store = SqliteStore(store_conn)
-    store.setup()
+    """Conversations and records in one SQLite file (two connections, one per saver).
+
+    Several processes may share the file: each turn holds a ``flock`` on its conversation's
+    stripe (``<file>.locks/<n>.lock``), and opening (schema setup) holds ``setup.lock``.
+    """
+    locks = Path(f"{path}.locks")
+    locks.mkdir(exist_ok=True)
+    opened: list[sqlite3.Connection] = []
+    try:
+        with file_lock(locks / "setup.lock", f"the database {path}"):
+            saver_conn = sqlite_connection(path)
+            opened.append(saver_conn)
+            store_conn = sqlite_connection(path, autocommit=True)
+            opened.append(store_conn)
+            saver = SqliteSaver(saver_conn)
+            saver.setup()
+            store = SqliteStore(store_conn)
+            store.setup()
+    except sqlite3.Error as exc:
+        for conn in opened:
+            conn.close()
+        raise StorageError(f"cannot open the SQLite database {path}: {exc}") from exc
+
+    def lock(conversation_id: str) -> AbstractContextManager[None]:
+        stripe = zlib.crc32(conversation_id.encode("utf-8")) % LOCK_STRIPES  # same in every process
+        return file_lock(locks / f"{stripe}.lock", f"conversation {conversation_id!r}")
+
     return Storage(
-        checkpointer=SqliteSaver(saver_conn),
+        checkpointer=saver,
         store=store,
         where=path,
+        lock=lock,
         _closers=[saver_conn.close, store_conn.close],
     )
 

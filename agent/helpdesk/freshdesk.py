@@ -1,0 +1,98 @@
+"""Freshdesk: ``POST /api/v2/tickets``, then the context block as a private note.
+
+The ticket's description is the chat transcript (the requester may see it);
+the context block goes in ``POST /api/v2/tickets/{id}/notes`` with
+``private: true``. Auth is basic ``{api_key}:X``.
+
+Freshdesk has no idempotency key. To keep a handoff to one ticket, the
+ticket id is recorded in the outbox the moment Freshdesk returns it, so a
+retry only adds the missing note; and the outbox re-checks its lease just
+before sending. What is left is a crash between Freshdesk creating the ticket
+and our recording its id: then a retry opens a second ticket (both carry the
+handoff id in the subject, so an agent can merge them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.errors import PermanentDeliveryError
+from agent.helpdesk.base import MemoryProgress, Progress, Receipt
+from agent.helpdesk.http import HelpdeskHTTP
+from agent.helpdesk.settings import FreshdeskSettings, HelpdeskSettings
+from agent.helpdesk.ticket import (
+    as_html,
+    note_text,
+    priority,
+    requester,
+    subject,
+    tags,
+    transcript_text,
+)
+from agent.package import HandoffPackage
+
+STATUS_OPEN = 2
+SOURCE_CHAT = 7
+PRIORITY = {"normal": 2, "high": 3}
+
+
+class Freshdesk:
+    """Tickets in a Freshdesk account."""
+
+    name = "freshdesk"
+
+    def __init__(self, settings: HelpdeskSettings) -> None:
+        fd: FreshdeskSettings = settings.freshdesk  # type: ignore[assignment]  # checked by HelpdeskSettings
+        self.site = (settings.base_url or f"https://{fd.host}").rstrip("/")
+        self.http = HelpdeskHTTP(
+            "freshdesk",
+            self.site,
+            timeout_s=settings.timeout_s,
+            auth=(fd.api_key.get_secret_value(), "X"),
+        )
+
+    def deliver(
+        self, package: HandoffPackage, key: str, progress: Progress | None = None
+    ) -> Receipt:
+        progress = progress or MemoryProgress()
+        ticket_id = progress.get("ticket_id")
+        if ticket_id is None:
+            created = self.http.post("/api/v2/tickets", json_body=ticket_body(package))
+            if "id" not in created:
+                raise PermanentDeliveryError(
+                    f"freshdesk answered 2xx without a ticket id; look for [{package.id}] before retrying"
+                )
+            ticket_id = created["id"]
+            progress.record("ticket_id", ticket_id)  # before anything else can fail
+        if progress.get("note_id") is None:
+            note = self.http.post(
+                f"/api/v2/tickets/{ticket_id}/notes",
+                json_body={"body": as_html(note_text(package)), "private": True},
+            )
+            progress.record("note_id", note.get("id", "?"))
+        return Receipt(external_id=str(ticket_id), url=f"{self.site}/a/tickets/{ticket_id}")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def ticket_body(package: HandoffPackage) -> dict[str, Any]:
+    """Create Ticket: a requester (email, else phone, else an external id), the transcript, tags."""
+    who = requester(package)
+    body: dict[str, Any] = {
+        "subject": subject(package),
+        "description": as_html(transcript_text(package) or package.summary),
+        "status": STATUS_OPEN,
+        "priority": PRIORITY[priority(package)],
+        "source": SOURCE_CHAT,
+        "tags": tags(package),
+    }
+    if who.email:
+        body["email"] = who.email
+    elif who.phone:
+        body["phone"] = who.phone
+    else:  # Freshdesk needs some requester; this one is stable per conversation
+        body["unique_external_id"] = f"escalate-{package.conversation_id}"
+    # a name is required when the contact is created from a phone or an external id
+    body["name"] = who.name or f"Shopper {package.conversation_id}"
+    return body

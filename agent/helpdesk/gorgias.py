@@ -1,0 +1,86 @@
+"""Gorgias: one ``POST /api/tickets`` carrying the shopper's message and the internal note.
+
+The ticket is on the ``api`` channel; its messages are the transcript as an
+incoming message from the customer (when their email is known) and the
+context block as an ``internal-note`` from the API user. Tags are
+``[{"name": ...}]``; ``external_id`` is our idempotency key. Auth is basic
+``{email}:{api_key}`` against ``https://{domain}.gorgias.com``.
+
+Gorgias has no idempotency key: the outbox re-checks its lease just before
+sending and records the receipt as soon as Gorgias answers. A crash in between
+can still leave a second ticket on retry; both carry the same ``external_id``
+and the handoff id in the subject.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.errors import PermanentDeliveryError
+from agent.helpdesk.base import Progress, Receipt
+from agent.helpdesk.http import HelpdeskHTTP
+from agent.helpdesk.settings import GorgiasSettings, HelpdeskSettings
+from agent.helpdesk.ticket import as_html, note_text, requester, subject, tags, transcript_text
+from agent.package import HandoffPackage
+
+
+class Gorgias:
+    """Tickets in a Gorgias helpdesk."""
+
+    name = "gorgias"
+
+    def __init__(self, settings: HelpdeskSettings) -> None:
+        gs: GorgiasSettings = settings.gorgias  # type: ignore[assignment]  # checked by HelpdeskSettings
+        self.site = (settings.base_url or f"https://{gs.host}").rstrip("/")
+        self.agent_email = gs.email
+        self.http = HelpdeskHTTP(
+            "gorgias",
+            self.site,
+            timeout_s=settings.timeout_s,
+            auth=(gs.email, gs.api_key.get_secret_value()),
+        )
+
+    def deliver(
+        self, package: HandoffPackage, key: str, progress: Progress | None = None
+    ) -> Receipt:
+        body = self.http.post("/api/tickets", json_body=ticket_body(package, key, self.agent_email))
+        if "id" not in body:
+            raise PermanentDeliveryError(
+                f"gorgias answered 2xx without a ticket id; check Gorgias for external_id {key} before retrying"
+            )
+        return Receipt(external_id=str(body["id"]), url=f"{self.site}/app/ticket/{body['id']}")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _message(channel: str, from_agent: bool, sender: dict[str, str], text: str) -> dict[str, Any]:
+    return {
+        "channel": channel,
+        "via": "api",
+        "from_agent": from_agent,
+        "sender": sender,
+        "body_text": text,
+        "body_html": as_html(text),
+    }
+
+
+def ticket_body(package: HandoffPackage, key: str, agent_email: str) -> dict[str, Any]:
+    """Create Ticket: customer, subject, tags, and the messages (shopper's, then the note)."""
+    who = requester(package)
+    note = _message("internal-note", True, {"email": agent_email}, note_text(package))
+    body: dict[str, Any] = {
+        "subject": subject(package),
+        "channel": "api",
+        "via": "api",
+        "from_agent": not who.email,
+        "external_id": key,
+        "tags": [{"name": t} for t in tags(package)],
+        "messages": [note],
+    }
+    if who.email:  # Gorgias finds or creates the customer by email
+        customer = {"email": who.email, **({"name": who.name} if who.name else {})}
+        shopper = _message("api", False, customer, transcript_text(package) or package.summary)
+        body["customer"] = customer
+        body["messages"] = [{**shopper, "subject": body["subject"]}, note]
+    return body

@@ -1,0 +1,131 @@
+"""Where handoffs are delivered: the ``[helpdesk]`` section of a store's TOML.
+
+    [helpdesk]
+    kind = "zendesk"            # local | zendesk | freshdesk | gorgias | webhook
+
+    [helpdesk.zendesk]
+    subdomain = "acme"          # acme.zendesk.com
+    email = "bot@acme.com"
+    api_token = "..."           # or ESCALATE_HELPDESK__ZENDESK__API_TOKEN
+
+Only the chosen vendor's section is needed; a missing one is reported by its key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+Kind = Literal["local", "zendesk", "freshdesk", "gorgias", "webhook"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _host(value: str, suffix: str) -> str:
+    """'acme' -> 'acme.zendesk.com'; a full host name is kept as given."""
+    value = value.strip().removeprefix("https://").removeprefix("http://").rstrip("/")
+    if not value:
+        raise ValueError("must not be empty")
+    return value if "." in value else f"{value}.{suffix}"
+
+
+class ZendeskSettings(_Section):
+    subdomain: str
+    """'acme' for acme.zendesk.com."""
+    email: str
+    """The agent the API token belongs to (basic auth ``{email}/token:{api_token}``)."""
+    api_token: SecretStr
+
+    @property
+    def host(self) -> str:
+        return _host(self.subdomain, "zendesk.com")
+
+
+class FreshdeskSettings(_Section):
+    domain: str
+    """'acme' or 'acme.freshdesk.com'."""
+    api_key: SecretStr
+    """An agent's API key (basic auth ``{api_key}:X``)."""
+
+    @property
+    def host(self) -> str:
+        return _host(self.domain, "freshdesk.com")
+
+
+class GorgiasSettings(_Section):
+    domain: str
+    """'acme' or 'acme.gorgias.com'."""
+    email: str
+    """The Gorgias user the API key belongs to; also the author of the internal note."""
+    api_key: SecretStr
+
+    @property
+    def host(self) -> str:
+        return _host(self.domain, "gorgias.com")
+
+
+class WebhookSettings(_Section):
+    url: str
+    """Where ``handoff.created`` events are POSTed (https in production)."""
+    secret: SecretStr = Field(min_length=16)
+    """Shared secret for the ``X-Escalate-Signature`` HMAC-SHA256 header (16+ characters)."""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+
+class HelpdeskSettings(_Section):
+    """The adapter handoffs go to, its credentials, and how hard the outbox retries."""
+
+    kind: Kind = "local"
+    """local: the built-in inbox in the records store (no helpdesk needed)."""
+    zendesk: ZendeskSettings | None = None
+    freshdesk: FreshdeskSettings | None = None
+    gorgias: GorgiasSettings | None = None
+    webhook: WebhookSettings | None = None
+    base_url: str | None = None
+    """Override the vendor's API root (a self-hosted proxy, a test server)."""
+    timeout_s: float = Field(10.0, gt=0, le=120)
+    """Per-request timeout (connect is capped at 5 s)."""
+    max_attempts: int = Field(8, ge=1, le=100)
+    """Failed deliveries (timeouts, 5xx) before an item is marked failed; 429s do not count."""
+    backoff_s: float = Field(30.0, gt=0)
+    """Wait after the first failure; doubled after each further one."""
+    backoff_cap_s: float = Field(3600.0, gt=0)
+    """Longest wait between two attempts (a Retry-After header may ask for longer)."""
+    lease_s: float = Field(120.0, gt=0)
+    """How long a sender owns an item; another process may take it over after that."""
+
+    @model_validator(mode="after")
+    def _chosen_kind_is_configured(self) -> HelpdeskSettings:
+        if self.kind != "local" and getattr(self, self.kind) is None:
+            needs = {
+                "zendesk": "subdomain, email, api_token",
+                "freshdesk": "domain, api_key",
+                "gorgias": "domain, email, api_key",
+                "webhook": "url, secret",
+            }[self.kind]
+            raise _invalid(
+                f"helpdesk.{self.kind} is missing: kind = {self.kind!r} needs [helpdesk.{self.kind}] with {needs}"
+            )
+        if self.backoff_cap_s < self.backoff_s:
+            raise _invalid("helpdesk.backoff_cap_s must be at least helpdesk.backoff_s")
+        if self.lease_s < 3 * self.timeout_s:
+            raise _invalid(
+                "helpdesk.lease_s must be at least 3 x helpdesk.timeout_s (a delivery may take two requests)"
+            )
+        return self
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    """A validation error whose message is ours alone (no 'Value error, ' prefix)."""
+    return PydanticCustomError("helpdesk_settings", message)
