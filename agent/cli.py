@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from agent.errors import EscalationError
+from agent.helpdesk.cli import outbox_command
+from agent.metrics.cli import report_command
 from agent.settings import Settings
 from evals.cli import eval_command
 
@@ -118,6 +120,112 @@ def kb_bench(repeats: Annotated[int, typer.Option(min=3)] = 30) -> None:
     console.print_json(data=compare_with_chroma(texts, repeats))
 
 
+CuratorOpt = Annotated[
+    str | None,
+    typer.Option("--curator", help="Who decides (default: $ESCALATE_CURATOR or $USER)."),
+]
+
+
+@kb.command("review")
+def kb_review(
+    approve: Annotated[str | None, typer.Option(help="Approve this proposal id.")] = None,
+    reject: Annotated[str | None, typer.Option(help="Reject this proposal id.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (required to reject).")] = None,
+    answer: Annotated[
+        str | None, typer.Option(help="With --approve: the edited answer to approve.")
+    ] = None,
+    question: Annotated[
+        str | None, typer.Option(help="With --approve: the edited question.")
+    ] = None,
+    override_flags: Annotated[
+        bool, typer.Option("--override-flags", help="Approve although it is flagged.")
+    ] = False,
+    curator: CuratorOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Review proposed learned answers: approve, edit then approve, or reject with a reason."""
+    import sys
+
+    from agent.learning.cli import default_curator, open_desk, review
+
+    with open_desk(_settings(config)) as desk:
+        review(
+            desk,
+            console,
+            approve=approve,
+            reject=reject,
+            reason=reason,
+            answer=answer,
+            question=question,
+            override_flags=override_flags,
+            curator=curator or default_curator(),
+            as_json=as_json,
+            interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+        )
+
+
+@kb.command("learned")
+def kb_learned(
+    revoke: Annotated[
+        str | None, typer.Option(help="Revoke this approved answer (removes it from retrieval).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (required to revoke).")] = None,
+    sync: Annotated[
+        bool,
+        typer.Option("--sync", help="Make the vector store hold exactly the approved answers."),
+    ] = False,
+    audit: Annotated[bool, typer.Option("--audit", help="Show the audit log.")] = False,
+    curator: CuratorOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Approved learned answers with their provenance; revoke one; the audit log."""
+    from agent.learning.cli import default_curator, learned, open_desk
+
+    with open_desk(_settings(config)) as desk:
+        learned(
+            desk,
+            console,
+            revoke=revoke,
+            reason=reason,
+            sync=sync,
+            audit=audit,
+            curator=curator or default_curator(),
+            as_json=as_json,
+        )
+
+
+@kb.command("gaps")
+def kb_gaps(
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Trailing window (default: learning.gap_window_days).")
+    ] = None,
+    min_handoffs: Annotated[
+        int | None,
+        typer.Option("--min", min=1, help="Handoffs in the window that make a gap (default 5)."),
+    ] = None,
+    history: Annotated[int, typer.Option(min=1, help="Days of history for the rate curves.")] = 56,
+    period: Annotated[str, typer.Option(help="Rate per 'day' or 'week'.")] = "day",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Topics handed off again and again, with example questions and their handoff rate over time."""
+    from agent.learning.cli import gaps
+
+    if period not in ("day", "week"):
+        raise typer.BadParameter("period is 'day' or 'week'")
+    gaps(
+        _settings(config),
+        console,
+        days=days,
+        min_handoffs=min_handoffs,
+        history_days=history,
+        period=period,
+        as_json=as_json,
+    )
+
+
 @app.command()
 def send(
     conversation: str,
@@ -187,6 +295,9 @@ def resolve(
     """Record a human agent's resolution; the conversation returns to the bot."""
     view = _agent(config).resolve(conversation, resolution, agent=agent_name)
     console.print(f"conversation {view.conversation_id} resolved; mode is now {view.mode}")
+    proposal = (view.resolution or {}).get("proposal")
+    if proposal:
+        console.print(f"learned-answer proposal: {proposal} (review it with `escalate kb review`)")
 
 
 @app.command()
@@ -221,6 +332,12 @@ def triggers(
 
 
 app.command("eval")(eval_command)
+app.command("report")(report_command)
+app.command("outbox")(outbox_command)
+
+from evals.bench.cli import bench_command  # noqa: E402  (light: its work is imported lazily)
+
+app.command("bench")(bench_command)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.llm import HandoffFacts
 from agent.package import HandoffPackage
-from agent.state import Order
+from agent.state import Citation, Order
 
 _OPENERS = {
     "account_action": "I can make that change for you as soon as I've confirmed a couple of details.",
@@ -40,9 +40,14 @@ def _bot_tried(p: HandoffPackage) -> str:
     if not answered:
         return "nothing yet: handed off before answering"
     return "; ".join(
-        f"answered “{a.question[:80]}” citing {', '.join(c.chunk_id for c in a.citations) or 'nothing'}"
+        f"answered “{a.question[:80]}” citing {', '.join(_cited(c) for c in a.citations) or 'nothing'}"
         for a in answered[-3:]
     )
+
+
+def _cited(c: Citation) -> str:
+    """A KB chunk by id; a learned answer with where it came from."""
+    return f"{c.chunk_id} ({c.provenance})" if c.source == "learned" else c.chunk_id
 
 
 def context_block(p: HandoffPackage, vip: bool) -> str:

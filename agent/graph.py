@@ -19,6 +19,7 @@ from agent.nodes.answer import answer
 from agent.nodes.handoff import handoff
 from agent.nodes.human import human
 from agent.nodes.intake import intake
+from agent.nodes.learn import learn
 from agent.nodes.respond import respond
 from agent.nodes.retrieve import retrieve
 from agent.nodes.routes import after_human, after_triggers, after_verify
@@ -40,6 +41,7 @@ def build_graph(
     graph.add_node("respond", respond)
     graph.add_node("handoff", handoff)
     graph.add_node("human", human)
+    graph.add_node("learn", learn)
 
     graph.add_edge(START, "intake")
     graph.add_edge("intake", "triggers")
@@ -51,4 +53,5 @@ def build_graph(
     graph.add_edge("respond", END)
     graph.add_edge("handoff", "human")
     graph.add_conditional_edges("human", after_human)
+    graph.add_edge("learn", END)
     return graph.compile(checkpointer=checkpointer, store=store)

@@ -7,11 +7,11 @@ import logging
 
 from agent.context import Context
 from agent.context_block import context_block, opening_line, order_line
+from agent.dispatch import Dispatch
 from agent.errors import LLMError
 from agent.llm import HandoffFacts, HandoffNotes
 from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
-from agent.routing import route
 from agent.settings import Settings
 from agent.shopper_messages import shopper_messages
 from agent.state import Citation, Customer, Extracted, Order, Sentiment, TriggerHit, Turn
@@ -35,8 +35,10 @@ NEXT_STEPS = {
 }  # fmt: skip
 
 
-def package_id(conversation_id: str, now: str, turn_count: int) -> str:
-    digest = hashlib.sha256(f"{conversation_id}|{now}|{turn_count}".encode()).hexdigest()
+def package_id(conversation_id: str, turn_count: int) -> str:
+    """The same on a retried step (so the outbox never sends one handoff twice), new for
+    each later handoff of the conversation (its transcript has grown)."""
+    digest = hashlib.sha256(f"{conversation_id}|{turn_count}".encode()).hexdigest()
     return f"HO-{digest[:8].upper()}"
 
 
@@ -70,6 +72,7 @@ def citations_for(ids: list[str], retrieved: list[ScoredChunk]) -> list[Citation
             heading=by_id[i].chunk.heading,
             source=by_id[i].chunk.source,
             score=round(by_id[i].score, 4),
+            provenance=by_id[i].chunk.provenance,
         )
         for i in dict.fromkeys(ids)
         if i in by_id
@@ -119,6 +122,8 @@ def build_package(
     hits: list[TriggerHit],
     retrieved: list[ScoredChunk],
     conversation_id: str,
+    pid: str,
+    sent: Dispatch,
 ) -> HandoffPackage:
     """Assemble the seven context elements, the route and the shopper-facing messages."""
     settings = ctx.settings
@@ -151,10 +156,9 @@ def build_package(
     )
     notes = write_notes(ctx, transcript, facts, retrieved)
     topics = list(state.get("topics") or [])
-    queue = route(hits, intent, topics, vip)
+    queue = sent.decision.queue
     team = settings.handoff.queues[queue].team
-    online = bool(state.get("agents_online", True))
-    pid = package_id(conversation_id, ctx.now(), len(transcript))
+    online = sent.mode == "live"
     citations = citations_for(notes.citations, retrieved)
     suggestion = SuggestedResolution(
         text=notes.suggested_resolution, citations=citations, grounded=bool(citations)
@@ -165,8 +169,10 @@ def build_package(
         online,
         pid,
         facts.customer_name,
-        customer.email or next(iter(extracted.emails), None),
+        sent.email,
         topics,
+        when=sent.wait,
+        ask_email=sent.mode == "ask_email",
     )
     package = HandoffPackage(
         id=pid,
@@ -185,6 +191,8 @@ def build_package(
         suggested_resolution=suggestion,
         triggers=hits,
         route=queue,
+        route_rule=sent.decision.rule,
+        wait_basis=sent.basis,
         team=team,
         agents_online=online,
         context_block="",

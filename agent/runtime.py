@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,14 +19,25 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from agent.context import Context, Retriever, utc_now
 from agent.errors import ConversationError, InputError
 from agent.graph import build_graph
+from agent.helpdesk import DeliveryReport, make_outbox
 from agent.llm import LLM, make_llm
 from agent.message import clean
+from agent.metrics import EventLog
 from agent.nodes.human import HumanEvent
+from agent.ops.board import QueueBoard
 from agent.package import HandoffPackage
 from agent.reply import BotReply
 from agent.settings import VERTICALS, Settings
 from agent.state import Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
+from agent.triggers.sentiment import compound as sentiment_compound
+from agent.turn_events import (
+    record_agent_message,
+    record_pickup,
+    record_resolution,
+    record_shopper_with_human,
+    record_turn,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +67,22 @@ def _text(raw: Any) -> str | bytes:
     if not isinstance(raw, str | bytes):
         raise InputError(f"a message must be text or bytes, not {type(raw).__name__}")
     return raw
+
+
+def _mood(text: str, values: dict) -> tuple[float, bool]:
+    """A line to the human: its sentiment, and whether it repeats what the package already has."""
+    from agent.extract import extract
+
+    package = values.get("handoff") or {}
+    found = extract(text)
+    known = {
+        *(package.get("shared_details") or {}).get("order_ids", []),
+        *(package.get("shared_details") or {}).get("emails", []),
+        *[o.get("id") for o in package.get("orders", [])],
+        (package.get("customer") or {}).get("email"),
+    }
+    repeated = bool({*found.order_ids, *found.emails} & {k for k in known if k})
+    return sentiment_compound(text), repeated
 
 
 class StripedLocks:
@@ -137,6 +164,9 @@ class EscalationAgent:
             )
         self.context = Context(settings=settings, llm=llm, retriever=retriever, clock=clock)
         self.graph = build_graph(checkpointer, self.store)
+        # no lock= here: a turn already holds its conversation's lock (see make_outbox)
+        self.outbox = make_outbox(settings.helpdesk, self.store, clock=clock)
+        self.board = QueueBoard.for_settings(self.store, settings.handoff, clock)
         self._locks = StripedLocks()
 
     def _process_lock(self, cid: str) -> AbstractContextManager[object]:
@@ -186,8 +216,9 @@ class EscalationAgent:
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
         config = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid), self._process_lock(cid):  # one turn at a time
+        with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
             try:
+                held.enter_context(self._process_lock(cid))  # a database down: an error reply
                 recovered = self._finish_interrupted_turn(config)
                 if self._waiting_for_human(config):
                     reply = self._to_human(cid, config, message, action)
@@ -212,6 +243,7 @@ class EscalationAgent:
                 if vertical is not None or record is not None:
                     turn["vertical"] = vertical or self.settings.vertical
                 state = self.graph.invoke(turn, config, context=self.context, durability="sync")
+                self._after_turn(cid, state)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)
                 return BotReply(
@@ -229,10 +261,68 @@ class EscalationAgent:
             at=self.context.now(),
             kind="message" if message.text else "button",
         )
+        before = self.graph.get_state(config).values
         state = self.graph.invoke(
             Command(resume=event.model_dump()), config, context=self.context, durability="sync"
         )
+        if message.text:
+            self._observe(record_shopper_with_human, cid, state, *_mood(message.text, before))
+        if before.get("awaiting_email") and not state.get("awaiting_email"):
+            self._after_turn(cid, state)  # the ticket can go to the helpdesk now
         return self._reply(cid, state, message.notes)
+
+    def _after_turn(self, cid: str, state: dict) -> None:
+        """Metrics for the turn; a new handoff goes to the helpdesk (through the outbox)."""
+        self._observe(record_turn, cid, state)
+        handoff_id = (state.get("handoff") or {}).get("id")
+        if handoff_id and state.get("mode") == "human" and not state.get("awaiting_email"):
+            try:  # one attempt now; a failure stays in the outbox for deliver_pending()
+                self.outbox.deliver(handoff_id)
+            except Exception:  # noqa: BLE001 - the handoff is kept; the shopper still gets a reply
+                log.exception("handoff %s kept in the outbox; delivery failed", handoff_id)
+
+    # -- operations: the runtime's scheduler calls these; the library starts no threads --------
+
+    def deliver_pending(self, limit: int = 20) -> DeliveryReport:
+        """Send the handoffs that are due (retries after a helpdesk outage, held offline tickets)."""
+        return self.outbox.deliver_due(limit=limit)
+
+    def due_updates(self) -> list[BotReply]:
+        """Second wait updates for shoppers still waiting after two minutes; send each one."""
+        replies = []
+        for due in self.board.due_updates():
+            replies.append(
+                BotReply(conversation_id=due.conversation_id, kind="notice", messages=[due.message])
+            )
+            self.board.update_sent(due.handoff_id)
+        return replies
+
+    def set_staff(self, queue: str, agents_on_shift: int) -> None:
+        """How many agents are on shift for a queue now (from the helpdesk's presence)."""
+        if queue not in self.settings.handoff.queues:
+            raise InputError(
+                f"no queue {queue!r}; known: {', '.join(self.settings.handoff.queues)}"
+            )
+        if not isinstance(agents_on_shift, int) or agents_on_shift < 0:
+            raise InputError("agents_on_shift must be a whole number, 0 or more")
+        self.board.set_staff(queue, agents_on_shift)
+
+    def picked_up(self, conversation_id: str, *, agent: str = "agent") -> None:
+        """An agent took the handoff (it leaves the waiting line; handle time starts)."""
+        cid = _check_id(conversation_id)
+        values = self.graph.get_state({"configurable": {"thread_id": cid}}).values
+        handoff_id = (values.get("handoff") or {}).get("id")
+        if values.get("mode") != "human" or not handoff_id:
+            raise ConversationError(f"conversation {cid!r} is not waiting for a person")
+        self.board.picked_up(handoff_id)
+        self._observe(record_pickup, cid, handoff_id, self.context.now(), agent)
+
+    def _observe(self, record: Callable[..., None], cid: str, *args: Any) -> None:
+        """Metrics never cost a shopper their turn."""
+        try:
+            record(EventLog(self.store), cid, *args)
+        except Exception:  # noqa: BLE001
+            log.warning("metrics for %s not recorded", cid, exc_info=True)
 
     def _reply(self, cid: str, state: dict, notes: list[str]) -> BotReply:
         reply = dict(state["reply"])
@@ -266,10 +356,36 @@ class EscalationAgent:
             event = HumanEvent(
                 type="resolution", text=text, at=self.context.now(), agent=agent[:200] or "agent"
             )
-            self.graph.invoke(
+            state = self.graph.invoke(
                 Command(resume=event.model_dump()), config, context=self.context, durability="sync"
             )
+            self._observe(record_resolution, cid, state.get("resolution") or {})
+            if (state.get("resolution") or {}).get("handoff_id"):
+                self.board.closed(state["resolution"]["handoff_id"])
         return self.conversation(cid)
+
+    def agent_message(self, conversation_id: str, text: str, *, agent: str = "agent") -> None:
+        """A person's line to the shopper while they own the conversation (kept in the transcript,
+        so the bot knows what was said and promised when the conversation comes back)."""
+        cid = _check_id(conversation_id)
+        if not isinstance(text, str) or not isinstance(agent, str):
+            raise InputError("text and agent must be strings")
+        line = clean(text, self.settings.max_message_chars).text
+        if not line:
+            raise InputError("an agent message must not be empty")
+        config = {"configurable": {"thread_id": cid}}
+        with self._locks.hold(cid), self._process_lock(cid):
+            if not self._waiting_for_human(config):
+                raise ConversationError(f"conversation {cid!r} is not with a person")
+            event = HumanEvent(
+                type="agent_message", text=line, at=self.context.now(), agent=agent[:200] or "agent"
+            )
+            state = self.graph.invoke(
+                Command(resume=event.model_dump()), config, context=self.context, durability="sync"
+            )
+            hid = (state.get("handoff") or {}).get("id")
+            if hid:
+                self._observe(record_agent_message, cid, hid, event.at, event.agent)
 
     def conversation(self, conversation_id: str) -> Conversation:
         """The transcript, who owns the conversation, and its last handoff."""

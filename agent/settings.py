@@ -10,15 +10,29 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.errors import ConfigError
+from agent.helpdesk.settings import HelpdeskSettings
+from agent.ops.hours import Hours
+from agent.ops.rules import RoutingRule, check_rules, effective_rules
 
 Vertical = Literal["apparel", "beauty", "supplements", "electronics", "home", "general"]
+# The built-in queues (the eval format scores these); a store may add its own (QueueName).
 Queue = Literal["billing", "compliance", "technical", "sales", "orders", "vip", "general"]
+QueueName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
 VERTICALS: tuple[str, ...] = Vertical.__args__  # type: ignore[attr-defined]
 QUEUES: tuple[str, ...] = Queue.__args__  # type: ignore[attr-defined]
 
@@ -109,6 +123,18 @@ class QueueSettings(_Section):
     """How the shopper hears the team named."""
     wait_minutes: int = Field(5, ge=0)
     """Typical wait to reach a person in this queue while on shift."""
+    typical_handle_minutes: float | None = Field(None, gt=0)
+    """Minutes an agent usually spends on one handoff; the wait estimate uses it until the
+    queue has a history of its own. None: ``wait_minutes``."""
+    skills: list[str] = []
+    """What this queue's people handle (``["returns", "exchanges"]``), for the helpdesk."""
+    hours: Hours | None = None
+    """This queue's own hours; the fields it sets override ``handoff.hours``."""
+
+    @property
+    def typical_handle_s(self) -> float:
+        minutes = self.typical_handle_minutes
+        return 60.0 * (minutes if minutes is not None else self.wait_minutes)
 
 
 def _default_queues() -> dict[str, QueueSettings]:
@@ -125,8 +151,18 @@ def _default_queues() -> dict[str, QueueSettings]:
 
 
 class HandoffSettings(_Section):
-    queues: dict[Queue, QueueSettings] = Field(default_factory=_default_queues)  # type: ignore[arg-type]
-    """Per-queue team name and wait; a store's TOML overrides the queues it names, keeps the rest."""
+    queues: dict[QueueName, QueueSettings] = Field(default_factory=_default_queues)
+    """Per-queue team name and wait; a store's TOML overrides the queues it names, keeps the rest,
+    and may add its own (``[handoff.queues.returns_team]``, which must name its ``team``)."""
+    rules: list[RoutingRule] = []
+    """The store's routing rules, tried in order before the built-in ones; first match wins."""
+    replace_default_rules: bool = False
+    """True: only the store's rules route (no match: the general queue)."""
+    hours: Hours = Hours()
+    """Business hours of every queue. Default: always open."""
+    email_wait_minutes: int = Field(15, ge=0)
+    """Off shift with no email on record, the ticket waits this long for the answer to the
+    one email question before it goes to the helpdesk anyway (replies then come in the chat)."""
     offline_reply_hours: int = Field(24, ge=1)
     """Promise made in the offline-ticket message."""
     while_you_wait: str = (
@@ -134,10 +170,54 @@ class HandoffSettings(_Section):
     )
     """The 'something useful to do meanwhile' line."""
 
+    @field_validator("queues", mode="before")
+    @classmethod
+    def _over_default_queues(cls, value: Any) -> Any:
+        """A store names only what it changes: ``[handoff.queues.vip.hours]`` keeps the VIP team."""
+        if not isinstance(value, dict):
+            return value
+        defaults = _default_queues()
+        return {
+            name: {**defaults[name].model_dump(), **q}
+            if name in defaults and isinstance(q, dict)
+            else q
+            for name, q in value.items()
+        }
+
     @field_validator("queues", mode="after")
     @classmethod
     def _keep_default_queues(cls, value: dict[str, QueueSettings]) -> dict[str, QueueSettings]:
         return {**_default_queues(), **value}
+
+    @model_validator(mode="after")
+    def _rules_reach_known_queues(self) -> HandoffSettings:
+        if self.rules:  # the built-in rules reach built-in queues only (and stay unread until used)
+            check_rules(self.routing_rules(), self.queues)
+        return self
+
+    def routing_rules(self) -> list[RoutingRule]:
+        """The store's rules, then the built-in ones (unless replaced)."""
+        return effective_rules(self.rules, self.replace_default_rules)
+
+    def hours_for(self, queue: str) -> Hours:
+        """The queue's hours: ``handoff.hours`` with the fields the queue sets replaced."""
+        own = self.queues[queue].hours if queue in self.queues else None
+        if own is None:
+            return self.hours
+        return self.hours.model_copy(update={k: getattr(own, k) for k in own.model_fields_set})
+
+
+class LearningSettings(_Section):
+    propose: bool = True
+    """Turn each resolved handoff into a proposed learned answer (a curator approves it)."""
+    public_contacts: list[str] = []
+    """The store's own email addresses and phone numbers: learned answers keep them."""
+    gap_min_handoffs: int = Field(5, ge=1)
+    """A topic handed off at least this many times in the window is a knowledge gap."""
+    gap_window_days: int = Field(7, ge=1)
+    """The trailing window, in days, for knowledge gaps."""
+    gap_similarity: float = Field(0.72, gt=0, le=1)
+    """Cosine at or above which two handed-off questions share a topic (with the same intent)."""
 
 
 class Settings(BaseSettings):
@@ -164,6 +244,8 @@ class Settings(BaseSettings):
     triggers: TriggerSettings = TriggerSettings()
     grounding: GroundingSettings = GroundingSettings()
     handoff: HandoffSettings = HandoffSettings()
+    learning: LearningSettings = LearningSettings()
+    helpdesk: HelpdeskSettings = HelpdeskSettings()
 
     @classmethod
     def load(cls, path: Path | str | None = None, **overrides: Any) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent.ops.email_ask import EMAIL_QUESTION
 from agent.package import ShopperMessages
 from agent.settings import Settings
 
@@ -31,9 +32,16 @@ def shopper_messages(
     name: str | None,
     email: str | None,
     topics: list[str],
+    *,
+    when: str | None = None,
+    ask_email: bool = False,
 ) -> ShopperMessages:
-    """Live: the three wait-window messages. Off shift: the offline-ticket message."""
-    q = settings.handoff.queues[queue]  # type: ignore[index]
+    """Live: confirmation, the wait (position and window from the queue board), something to
+    do meanwhile. Off shift: the ticket, when the team is back, and (no email yet) one question.
+
+    ``when``: live, the board's wait phrase; offline, the next opening ("tomorrow at 9 AM").
+    """
+    q = settings.handoff.queues[queue]
     first = (name or "").split()
     hello = f"Thanks, {first[0]}. " if first else "Thanks. "
     if online:
@@ -41,13 +49,24 @@ def shopper_messages(
         return ShopperMessages(
             mode="live",
             confirmation=f"{hello}I'm passing this conversation to {q.team} now. They will see everything you've told me, so you won't need to repeat anything.",
-            wait=f"The usual wait right now is {minutes}.",
+            wait=when or f"The usual wait right now is {minutes}.",
             meanwhile=_meanwhile(settings, topics),
         )
-    where = f"by email at {email}" if email else "here in this chat"
+    back = (
+        f"when the team is back, {when}"
+        if when and when.startswith("as soon")
+        else f"{when}, when the team is back"
+        if when
+        else f"within {settings.handoff.offline_reply_hours} hours"
+    )
+    if ask_email:
+        wait = f"They'll reply {back}. {EMAIL_QUESTION}"
+    else:
+        where = f"by email at {email}" if email else "here in this chat"
+        wait = f"You'll hear back {where} {back}."
     return ShopperMessages(
         mode="offline_ticket",
         confirmation=f"{hello}Our team is offline right now, so I've opened ticket {ticket} for {q.team} with everything you've told me.",
-        wait=f"You'll hear back {where} within {settings.handoff.offline_reply_hours} hours.",
+        wait=wait,
         meanwhile=_meanwhile(settings, topics),
     )

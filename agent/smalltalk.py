@@ -15,8 +15,9 @@ from agent.claims import content_words
 from agent.intents import classify_intent
 from agent.state import Extracted
 
-SmallTalk = Literal["greeting", "thanks", "rejected"]
-"""rejected: "that's not what I asked" with no new question in it."""
+SmallTalk = Literal["greeting", "thanks", "rejected", "promise"]
+"""rejected: "that's not what I asked" with no new question in it; promise: a question about
+something a person already promised (answered with their words, see agent/promises.py)."""
 
 _THANKS = re.compile(
     r"^(?:ok(?:ay)?|thanks?|thank you|thx|ty|cheers|great|perfect|got it|cool|awesome|gracias|merci"

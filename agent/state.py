@@ -102,6 +102,8 @@ class Citation(BaseModel):
     heading: str = ""
     source: Literal["kb", "learned"] = "kb"
     score: float | None = None
+    provenance: str = ""
+    """For a learned answer: the conversation, agent and curator it came from."""
 
 
 class Sentiment(BaseModel):
@@ -155,3 +157,7 @@ class ConversationState(TypedDict, total=False):
     reply: dict[str, Any]
     handoff: dict[str, Any]
     resolution: dict[str, Any]
+    awaiting_email: bool
+    """An offline ticket waits for the one email question to be answered."""
+    promises: list[dict[str, Any]]
+    """What people promised in this conversation (agent/promises.py), kept across handoffs."""

@@ -47,6 +47,17 @@ def eval_command(
             "--adversary", help="Also measure the grounding gate on injected hallucinations."
         ),
     ] = False,
+    learning_curve: Annotated[
+        bool,
+        typer.Option(
+            "--learning-curve",
+            help="Also play the set, resolve its handoffs with agent_resolution, approve, play again.",
+        ),
+    ] = False,
+    paraphrases: Annotated[
+        Path | None,
+        typer.Option(help="With --learning-curve: replay this set (same topics, other words)."),
+    ] = None,
     plots: Annotated[bool, typer.Option(help="Write PNG plots.")] = True,
     readme: Annotated[
         Path | None,
@@ -83,6 +94,8 @@ def eval_command(
         _progress,
         readme,
         command,
+        learning=learning_curve,
+        paraphrases=paraphrases,
     )
     if broken:
         for line in broken:

@@ -91,6 +91,60 @@ def _extras(
             sweep_png(points, out / f"{report.set}-sweep.png", chosen.threshold if chosen else None)
 
 
+def _learning(
+    path: Path,
+    settings: Settings,
+    report: SetReport,
+    paraphrases: Path | None,
+    console: Console,
+    progress: Callable[[], Progress],
+) -> list[str]:
+    """Run the learning curve; returns its safety violations (cases learning took from people)."""
+    from evals.learning import learning_curve
+
+    with progress() as bar:
+        task = bar.add_task("learning curve", total=None)
+        curve = learning_curve(
+            path,
+            settings,
+            paraphrases=paraphrases,
+            progress=lambda d, t, what: bar.update(
+                task, completed=d, total=t, description=f"learning curve: {what}"
+            ),
+        )
+    before, after = curve.overall()
+    report.extra["learning_curve"] = {
+        **curve.model_dump(mode="json"),
+        "handoff_rate_before": before,
+        "handoff_rate_after": after,
+    }
+    table = Table(
+        "topic",
+        "handoff rate before",
+        "after",
+        title=f"learning curve (replayed: {curve.replayed})",
+    )
+    pct = lambda r: "missing" if r is None else f"{r:.0%}"  # noqa: E731
+    for t in curve.topics:
+        table.add_row(
+            t.topic,
+            f"{pct(t.rate_before)} ({t.handoffs_before}/{t.cases_before})",
+            f"{pct(t.rate_after)} ({t.handoffs_after}/{t.cases_after})",
+        )
+    table.add_row("[bold]all topics[/]", pct(before), pct(after))
+    console.print(table)
+    console.print(
+        f"{curve.resolutions} handoffs resolved → {curve.proposals} proposals: "
+        f"{curve.approved} approved, {len(curve.rejected)} rejected by the strict curator; "
+        f"{curve.still_with_people} cases that must stay with a person, "
+        f"{len(curve.regressions)} answered by the bot after learning"
+    )
+    return [
+        f"{report.set}: learning taught the bot to answer {cid}, which a person must handle"
+        for cid in curve.regressions
+    ]
+
+
 def run_suite(
     sets: list[Path],
     out: Path,
@@ -104,6 +158,8 @@ def run_suite(
     progress: Callable[[], Progress],
     readme: Path | None = None,
     command: str = "escalate eval",
+    learning: bool = False,
+    paraphrases: Path | None = None,
 ) -> list[str]:
     """Run and report every set; returns the gate's violations (empty: all good)."""
     settings = Settings.load(config)
@@ -124,6 +180,8 @@ def run_suite(
         report = build(run, run.backend)
         print_table(console, report)
         _extras(path, settings, report, out, sweep, adversary, plots, console, progress)
+        if learning:
+            broken += _learning(path, settings, report, paraphrases, console, progress)
         if plots:
             _plots(report, run, out, settings.grounding.threshold)
         paths = write(report, out)

@@ -44,6 +44,8 @@ class Chunk(BaseModel):
     n_tokens: int
     doc_sha256: str
     source: Literal["kb", "learned"] = "kb"
+    provenance: str = ""
+    """Learned answers only: where the answer came from and who approved it."""
 
     @property
     def embed_text(self) -> str:

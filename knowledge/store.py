@@ -7,6 +7,7 @@ dimensions. Chroma's nested-list results become ScoredChunks right here.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,9 @@ from knowledge.vocabulary import words_of
 __all__ = ["VectorStore", "stock_chroma_embedder"]
 
 _FIELDS = ("doc_id", "title", "heading", "n_tokens", "doc_sha256", "source")
+_OPTIONAL = {"provenance": ""}  # absent from chunks written before it existed
 _PAGE = 5000
+_RECHECK_S = 5.0
 
 
 @contextmanager
@@ -57,6 +60,14 @@ class VectorStore:
         self._collection: Any = None
         self._batch = _PAGE
         self._vocabulary: tuple[int, frozenset[str]] | None = None
+        self._checked_at = 0.0
+        self.recheck_s = _RECHECK_S
+
+    def warm_up(self) -> None:
+        """Pay the first-use costs now (the model, the collection, the vocabulary), so that
+        the first shopper after a start does not."""
+        self.search("warm up", 1)
+        self.vocabulary()
 
     def count(self) -> int:
         """How many chunks the collection holds."""
@@ -75,8 +86,14 @@ class VectorStore:
         return found
 
     def vocabulary(self) -> frozenset[str]:
-        """Every word the stored chunks use; rebuilt when the chunk count changes."""
+        """Every word the stored chunks use; rebuilt after this store's own writes, and when
+        the chunk count changed (another process wrote), which is checked at most every
+        ``recheck_s`` seconds: counting costs more than the query itself at 10k chunks."""
+        now = time.monotonic()
+        if self._vocabulary is not None and now - self._checked_at < self.recheck_s:
+            return self._vocabulary[1]
         count = self.count()
+        self._checked_at = now
         if self._vocabulary is None or self._vocabulary[0] != count:
             words: set[str] = set()
             for offset in range(0, count, _PAGE):
@@ -111,8 +128,14 @@ class VectorStore:
                     ids=[c.id for c in batch],
                     embeddings=[list(v) for v in vectors[start : start + self._batch]],
                     documents=[c.text for c in batch],
-                    metadatas=[{f: getattr(c, f) for f in _FIELDS} for c in batch],
+                    metadatas=[_metadata(c) for c in batch],
                 )
+
+    def learned_ids(self) -> list[str]:
+        """doc_ids of every learned answer in the collection (to reconcile with the records)."""
+        with _chroma("listing learned answers"):
+            found = self._coll().get(where={"source": "learned"}, include=["metadatas"])
+        return sorted({str(m["doc_id"]) for m in found["metadatas"] or [] if m})
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of ``doc_id`` (nothing happens if there is none)."""
@@ -148,6 +171,15 @@ class VectorStore:
         ]
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
+    def bare_query(self, vector: Sequence[float], k: int) -> Any:
+        """Chroma's own query for the same rows as :meth:`search_vector`, nothing of ours:
+        the floor the benchmarks measure retrieval against."""
+        return self._coll().query(
+            query_embeddings=[list(vector)],
+            n_results=k,
+            include=["documents", "metadatas", "distances"],
+        )
+
     def get_chunk(self, chunk_id: str) -> Chunk | None:
         """The stored chunk with this id, or None."""
         with _chroma(f"reading chunk {chunk_id}"):
@@ -180,10 +212,17 @@ class VectorStore:
         return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
 
 
+def _metadata(chunk: Chunk) -> dict[str, Any]:
+    meta = {f: getattr(chunk, f) for f in _FIELDS}
+    meta.update({f: getattr(chunk, f) for f in _OPTIONAL if getattr(chunk, f) != _OPTIONAL[f]})
+    return meta
+
+
 def _chunk(chunk_id: str, text: str | None, meta: Any) -> Chunk:
     """A Chunk from one Chroma row; a row we did not write is a store error, not a crash."""
     try:
-        return Chunk(id=chunk_id, text=text or "", **{f: meta[f] for f in _FIELDS})
+        optional = {f: meta.get(f, default) for f, default in _OPTIONAL.items()}
+        return Chunk(id=chunk_id, text=text or "", **{f: meta[f] for f in _FIELDS}, **optional)
     except (KeyError, TypeError, ValueError) as exc:
         raise VectorStoreError(
             f"vector store: chunk {chunk_id} has unexpected metadata {meta}"

@@ -1,4 +1,5 @@
-"""acknowledge: a greeting or a thank-you gets a short reply that states no facts."""
+"""acknowledge: a greeting or a thank-you gets a short reply that states no facts; a question
+about what a person promised gets that person's words back."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extract import extract
+from agent.promises import about_promise, reminder
 from agent.reply import TALK_TO_PERSON
 from agent.smalltalk import acknowledgement
 from agent.state import ConversationState, Customer, Extracted, Turn
@@ -17,7 +19,11 @@ def acknowledge(state: ConversationState, runtime: Runtime[Context]) -> dict:
     extracted = Extracted(**state.get("extracted", {}))
     name = customer.name or next(iter(extracted.names), None)
     new_orders = extract(state.get("incoming", ""), customer).order_ids
-    text = acknowledgement(state["small_talk"], name, new_orders)  # type: ignore[arg-type]
+    if state["small_talk"] == "promise":
+        promised = about_promise(state.get("incoming", ""), state.get("promises") or [])
+        text = reminder(promised, runtime.context.settings.store_name)
+    else:
+        text = acknowledgement(state["small_talk"], name, new_orders)  # type: ignore[arg-type]
     return {
         "transcript": [Turn(role="bot", text=text, at=runtime.context.now()).model_dump()],
         "reply": {"kind": "acknowledge", "messages": [text], "actions": [TALK_TO_PERSON]},

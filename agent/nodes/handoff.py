@@ -1,14 +1,17 @@
-"""handoff: build the package for the human, tell the shopper what happens next."""
+"""handoff: route it, build the package for the human, tell the shopper what happens next."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from langgraph.runtime import Runtime
 
 from agent.context import Context
+from agent.dispatch import dispatch
 from agent.errors import KnowledgeError
-from agent.handoff import build_package
+from agent.handoff import build_package, package_id
+from agent.helpdesk import make_outbox
 from agent.nodes.retrieve import question_of, search_all
 from agent.state import ConversationState, TriggerHit, Turn
 from knowledge.models import ScoredChunk
@@ -28,17 +31,28 @@ def _knowledge(state: ConversationState, ctx: Context) -> list[ScoredChunk]:
 
 
 def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
-    """Assemble the package; the conversation now belongs to a person."""
+    """Assemble the package and queue it for the helpdesk; the conversation now belongs to a person.
+
+    Off shift with no email on record, the package says so and the shopper is asked
+    once for an email; the ticket goes to the helpdesk when they answer (or do not).
+    """
     ctx = runtime.context
+    cid = state.get("conversation_id", "")
     hits = [TriggerHit(**h) for h in state.get("triggers", [])]
-    package = build_package(
-        state, ctx, hits, _knowledge(state, ctx), state.get("conversation_id", "")
-    )
+    pid = package_id(cid, len(state.get("transcript", [])))
+    sent = dispatch(dict(state), ctx, hits, pid, runtime.store)
+    package = build_package(state, ctx, hits, _knowledge(state, ctx), cid, pid, sent)
+    if runtime.store is not None:  # kept with the conversation; sent by the runtime or the CLI
+        hold = ctx.settings.handoff.email_wait_minutes if sent.mode == "ask_email" else 0
+        make_outbox(ctx.settings.helpdesk, runtime.store, clock=ctx.clock).enqueue(
+            package, not_before=ctx.clock() + timedelta(minutes=hold) if hold else None
+        )
     messages = package.shopper_messages.as_list()
     now = ctx.now()
     return {
         "transcript": [Turn(role="bot", text=m, at=now).model_dump() for m in messages],
         "mode": "human",
         "handoff": package.model_dump(mode="json"),
+        "awaiting_email": sent.mode == "ask_email",
         "reply": {"kind": "handoff", "messages": messages, "actions": []},
     }

@@ -4,31 +4,46 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 from pydantic import BaseModel, ConfigDict
 
+from agent.context import Context
+from agent.helpdesk import make_outbox
+from agent.ops.email_ask import NO_EMAIL_NOTE, find_email
+from agent.package import HandoffPackage
+from agent.promises import find_promises
 from agent.state import ConversationState, Turn
 
 
 class HumanEvent(BaseModel):
-    """What resumes the wait: a shopper line for the agent, or the agent's resolution."""
+    """What resumes the wait: a shopper line, an agent line, or the agent's resolution."""
 
     model_config = ConfigDict(extra="forbid")
-    type: Literal["shopper_message", "resolution"]
+    type: Literal["shopper_message", "agent_message", "resolution"]
     text: str
     at: str
     agent: str | None = None
     kind: Literal["message", "button"] = "message"
 
 
-def human(state: ConversationState) -> dict[str, Any]:
+def human(state: ConversationState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Pause until the runtime resumes with a :class:`HumanEvent`; the bot says nothing."""
     handoff = state.get("handoff", {})
     event = HumanEvent(
         **interrupt({"handoff_id": handoff.get("id"), "route": handoff.get("route")})
     )
-    if event.type == "shopper_message":
-        turn = Turn(role="shopper", text=event.text, at=event.at, kind=event.kind)
+    if event.type == "shopper_message" and state.get("awaiting_email"):
+        update = _email_answer(state, event)
+        if runtime.store is not None:  # the held ticket goes now, with the address
+            ctx = runtime.context
+            make_outbox(ctx.settings.helpdesk, runtime.store, clock=ctx.clock).revise(
+                update["handoff"]["id"], HandoffPackage(**update["handoff"])
+            )
+        return update
+    if event.type in ("shopper_message", "agent_message"):
+        role = "shopper" if event.type == "shopper_message" else "agent"
+        turn = Turn(role=role, text=event.text, at=event.at, kind=event.kind)
         return {
             "transcript": [turn.model_dump()],
             "mode": "human",
@@ -44,5 +59,45 @@ def human(state: ConversationState) -> dict[str, Any]:
             "at": event.at,
             "handoff_id": handoff.get("id"),
         },
+        "promises": [*(state.get("promises") or []), *_promised(state, event)],
         "reply": {},
+    }
+
+
+def _promised(state: ConversationState, event: HumanEvent) -> list[dict[str, Any]]:
+    """Everything the agent committed to since the handoff, and in the resolution."""
+    since = state.get("handoff", {}).get("created_at", "")
+    lines = [
+        (t["text"], t["at"])
+        for t in state.get("transcript", [])
+        if t["role"] == "agent" and t["at"] >= since
+    ]
+    found = {}
+    for text, at in [*lines, (event.text, event.at)]:
+        for p in find_promises(text, event.agent or "our agent", at):
+            found[p.kind] = p.model_dump()  # the latest word on each kind
+    return list(found.values())
+
+
+def _email_answer(state: ConversationState, event: HumanEvent) -> dict[str, Any]:
+    """The answer to the one email question: the ticket gets the address, or replies in chat."""
+    email = find_email(event.text)
+    package = dict(state.get("handoff", {}))
+    if email:
+        details = dict(package.get("shared_details") or {})
+        details["emails"] = list(dict.fromkeys([*details.get("emails", []), email]))
+        package["shared_details"] = details
+        text = f"Thanks: the ticket now has {email}, and the team's reply will go there."
+    else:
+        text = NO_EMAIL_NOTE
+    turns = [
+        Turn(role="shopper", text=event.text, at=event.at, kind=event.kind).model_dump(),
+        Turn(role="bot", text=text, at=event.at).model_dump(),
+    ]
+    return {
+        "transcript": turns,
+        "mode": "human",
+        "handoff": package,
+        "awaiting_email": False,
+        "reply": {"kind": "notice", "messages": [text], "actions": []},
     }

@@ -6,6 +6,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extract import extract, merge
+from agent.promises import about_promise
 from agent.smalltalk import classify
 from agent.state import ConversationState, Customer, Extracted, Turn
 
@@ -26,8 +27,11 @@ def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
     customer = Customer(**state.get("customer", {}))
     found = extract(text, customer)
     extracted = merge(Extracted(**state.get("extracted", {})), found)
+    small_talk = None if pressed else classify(text, found)
+    if small_talk is None and not pressed and about_promise(text, state.get("promises") or []):
+        small_talk = "promise"  # "where's my refund?" after a person promised one
     return {
-        "small_talk": None if pressed else classify(text, found),
+        "small_talk": small_talk,
         "transcript": [turn.model_dump()],
         "extracted": extracted.model_dump(),
         "mode": "bot",

@@ -23,7 +23,7 @@ def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
         for claim in draft.sentences
     )
     sources = "\n".join(
-        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.doc_id})"
+        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.provenance or c.doc_id})"
         for n, c in enumerate(citations, 1)
     )
     lead = f"{EXTRACTIVE_NOTE}\n" if extractive else ""

@@ -6,9 +6,11 @@ import logging
 import re
 
 from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore
 
 from agent.context import Context
 from agent.errors import KnowledgeError
+from agent.learning.book import ProposalBook
 from agent.questions import asked_part, split_questions
 from agent.state import ConversationState
 from knowledge.models import ScoredChunk
@@ -49,11 +51,27 @@ def search_all(ctx: Context, question: str) -> list[ScoredChunk]:
     return sorted(best.values(), key=lambda sc: -sc.score)
 
 
+def approved_only(found: list[ScoredChunk], store: BaseStore | None) -> list[ScoredChunk]:
+    """Drop a learned answer whose proposal is not approved now (say, revoked a moment ago)."""
+    if store is None or not any(sc.chunk.source == "learned" for sc in found):
+        return found
+    book = ProposalBook(store)
+    keep = []
+    for sc in found:
+        if sc.chunk.source == "learned":
+            proposal = book.get(sc.chunk.doc_id.removeprefix("learned/"))
+            if proposal is None or proposal.status != "approved":
+                log.warning("ignoring %s: its proposal is not approved", sc.chunk.doc_id)
+                continue
+        keep.append(sc)
+    return keep
+
+
 def retrieve(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Search the store; a store failure yields nothing found (and so a handoff), never a crash."""
     ctx = runtime.context
     try:
-        found = search_all(ctx, question_of(state))
+        found = approved_only(search_all(ctx, question_of(state)), runtime.store)
     except KnowledgeError as exc:
         log.error("retrieval failed, the turn will be handed off: %s", exc)
         return {"retrieved": [], "notes": [f"knowledge base unavailable: {exc}"]}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from langgraph.graph import END
-
 from agent.state import ConversationState
 
 
@@ -24,9 +22,9 @@ def after_verify(state: ConversationState) -> Literal["respond", "handoff"]:
     return "respond" if verdict["passed"] else "handoff"
 
 
-def after_human(state: ConversationState) -> Literal["human", "__end__"]:
-    """Keep waiting until the human resolves the conversation."""
+def after_human(state: ConversationState) -> Literal["human", "learn"]:
+    """Keep waiting until the human resolves the conversation; then learn from it."""
     mode = state.get("mode")
     if mode not in ("human", "bot"):
         raise RuntimeError(f"impossible conversation mode after a human step: {mode!r}")
-    return "human" if mode == "human" else END
+    return "human" if mode == "human" else "learn"

@@ -16,7 +16,8 @@ EXPECTED_EDGES = {
     ("respond", "__end__"),
     ("handoff", "human"),
     ("human", "human"),
-    ("human", "__end__"),
+    ("human", "learn"),
+    ("learn", "__end__"),
 }
 
 

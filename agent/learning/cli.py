@@ -1,0 +1,298 @@
+"""`escalate kb review`, `kb learned` and `kb gaps`: the curator's desk.
+
+Each command opens the configured records store and vector store, makes one
+library call per decision, and prints. Interactive when run in a terminal with
+no decision flags; scriptable with flags (and ``--json``) otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from agent.context import utc_now
+from agent.errors import CurationError
+from agent.learning.book import Proposal, ProposalBook
+from agent.learning.curation import Curator
+from agent.learning.gaps import Asked, find_gaps
+from agent.learning.propose import Checks
+from agent.settings import Settings
+
+
+def default_curator() -> str:
+    return os.environ.get("ESCALATE_CURATOR") or os.environ.get("USER") or "curator"
+
+
+@dataclass
+class Desk:
+    settings: Settings
+    book: ProposalBook
+    curator: Curator
+
+
+@contextmanager
+def open_desk(settings: Settings) -> Iterator[Desk]:
+    """The records store and the vector store, opened for one command and closed after."""
+    from agent.knowledge_base import open_store
+    from agent.storage import open_storage
+
+    storage = open_storage(settings)
+    try:
+        vectors = open_store(settings)
+        book = ProposalBook(storage.store)
+        curator = Curator(book, vectors, Checks(vectors, settings), _now)
+        yield Desk(settings, book, curator)
+    finally:
+        storage.close()
+
+
+def _now() -> str:
+    return utc_now().isoformat(timespec="seconds")
+
+
+def proposal_panel(p: Proposal) -> Panel:
+    src = p.sources[0]
+    lines = [
+        f"[bold]Q:[/] {p.question}",
+        *(f"   also asked: {q}" for q in p.questions[1:4]),
+        f"[bold]A:[/] {p.answer}",
+        "",
+        f"from conversation {src.conversation_id} · agent {src.agent} · {src.at}",
+        f"handed off for {', '.join(src.triggers) or '?'} → {src.route or '?'} · intent {p.intent}"
+        + (f" · {len(p.sources)} conversations" if len(p.sources) > 1 else ""),
+        f"KB chunks the bot had: {', '.join(src.kb_chunks) or 'none'}",
+    ]
+    if p.redactions:
+        lines.append(
+            "removed: " + ", ".join(f"{n} {kind}" for kind, n in sorted(p.redactions.items()))
+        )
+    lines += [f"[red]⚑ {flag}[/]" for flag in p.flags]
+    return Panel("\n".join(lines), title=f"{p.id} ({p.status})", expand=False)
+
+
+def review(
+    desk: Desk,
+    console: Console,
+    *,
+    approve: str | None,
+    reject: str | None,
+    reason: str | None,
+    answer: str | None,
+    question: str | None,
+    override_flags: bool,
+    curator: str,
+    as_json: bool,
+    interactive: bool,
+) -> int:
+    """One decision from flags, a walk through the queue in a terminal, or the pending list."""
+    desk.curator.sync(curator)
+    if approve:
+        p = desk.curator.approve(
+            approve, curator, answer=answer, question=question, override_flags=override_flags
+        )
+        console.print(f"approved {p.id}: it is retrieved from now on")
+        return 0
+    if reject:
+        p = desk.curator.reject(reject, curator, reason or "")
+        console.print(f"rejected {p.id}: {p.reason}")
+        return 0
+    pending = desk.book.all("pending")
+    if as_json:
+        console.print_json(json.dumps([p.model_dump(mode="json") for p in pending]))
+        return 0
+    if not pending:
+        console.print("nothing to review")
+        return 0
+    if not interactive:
+        table = Table("id", "question", "answer", "from", "flags")
+        for p in pending:
+            table.add_row(
+                p.id,
+                p.question[:60],
+                p.answer[:60],
+                f"{p.sources[0].agent} ({len(p.sources)})",
+                str(len(p.flags)) if p.flags else "",
+            )
+        console.print(table)
+        console.print(
+            f"{len(pending)} pending; decide with --approve ID or --reject ID --reason ..."
+        )
+        return 0
+    return _walk(desk, console, pending, curator)
+
+
+def _walk(desk: Desk, console: Console, pending: list[Proposal], curator: str) -> int:
+    for n, p in enumerate(pending, 1):
+        console.print(f"\n[bold]{n}/{len(pending)}[/]")
+        console.print(proposal_panel(p))
+        while True:
+            choice = (
+                typer.prompt(
+                    "[a]pprove, [e]dit then approve, [r]eject, [s]kip, [q]uit", default="s"
+                )
+                .strip()
+                .lower()[:1]
+            )
+            try:
+                if choice == "a":
+                    override = bool(p.flags) and typer.confirm("It is flagged. Approve anyway?")
+                    desk.curator.approve(p.id, curator, override_flags=override)
+                    console.print("[green]approved[/]")
+                elif choice == "e":
+                    new_answer = typer.prompt("answer", default=p.answer)
+                    new_question = typer.prompt("question", default=p.question)
+                    desk.curator.approve(p.id, curator, answer=new_answer, question=new_question)
+                    console.print("[green]edited and approved[/]")
+                elif choice == "r":
+                    why = typer.prompt("reason")
+                    desk.curator.reject(p.id, curator, why)
+                    console.print("rejected")
+                elif choice == "q":
+                    return 0
+                break
+            except CurationError as exc:
+                console.print(f"[red]{exc}[/]")
+                if choice == "a":
+                    break
+    return 0
+
+
+def learned(
+    desk: Desk,
+    console: Console,
+    *,
+    revoke: str | None,
+    reason: str | None,
+    sync: bool,
+    audit: bool,
+    curator: str,
+    as_json: bool,
+) -> int:
+    """Approved answers with their provenance; revoke one; repair the vector store; the audit log."""
+    if revoke:
+        p = desk.curator.revoke(revoke, curator, reason or "")
+        console.print(f"revoked {p.id}: no longer retrieved")
+        return 0
+    if sync:
+        report = desk.curator.sync(curator)
+        console.print(
+            f"vector store in step: wrote {len(report.written)}, removed {len(report.removed)}"
+        )
+        return 0
+    if audit:
+        entries = desk.book.audit()
+        if as_json:
+            console.print_json(json.dumps([e.model_dump(mode="json") for e in entries]))
+            return 0
+        table = Table("when", "who", "what", "proposal", "note / changes")
+        for e in entries:
+            changed = "; ".join(
+                f"{k}: {v['before'][:30]!r} → {v['after'][:30]!r}" for k, v in e.changes.items()
+            )
+            table.add_row(e.at, e.who, e.action, e.proposal_id, changed or e.note[:80])
+        console.print(table)
+        return 0
+    approved = desk.book.all("approved")
+    if as_json:
+        console.print_json(
+            json.dumps(
+                [{**p.model_dump(mode="json"), "provenance": p.provenance()} for p in approved]
+            )
+        )
+        return 0
+    table = Table("id", "question", "answer", "provenance")
+    for p in approved:
+        table.add_row(p.id, p.question[:50], p.answer[:60], p.provenance())
+    console.print(table if approved else "no approved learned answers yet")
+    return 0
+
+
+def asked_from_events(events: list) -> list[Asked]:
+    """Handed-off and answered questions, from the metrics log's events."""
+    asked = []
+    for e in events:
+        if e.type == "handoff":
+            asked += [Asked(e.at, q, e.intent, True) for q in e.questions]
+        elif e.type == "bot_answered":
+            asked.append(Asked(e.at, e.question, e.intent, False))
+    return asked
+
+
+def gaps(
+    settings: Settings,
+    console: Console,
+    *,
+    days: int | None,
+    min_handoffs: int | None,
+    history_days: int,
+    period: str,
+    as_json: bool,
+) -> int:
+    """Flagged topics first: example questions, counts, and the handoff rate per period."""
+    from datetime import timedelta
+
+    from agent.knowledge_base import make_embedder
+    from agent.metrics import EventLog
+    from agent.storage import open_storage
+
+    cfg = settings.learning
+    window = days or cfg.gap_window_days
+    now = utc_now()
+    storage = open_storage(settings)
+    try:
+        events = EventLog(storage.store).events(
+            since=now - timedelta(days=max(history_days, window))
+        )
+    finally:
+        storage.close()
+    embedder = make_embedder(settings)
+    topics = find_gaps(
+        asked_from_events(events),
+        now,
+        embed=embedder.embed,
+        similarity=cfg.gap_similarity,
+        min_handoffs=min_handoffs or cfg.gap_min_handoffs,
+        window_days=window,
+        period=period,
+    )
+    if as_json:
+        console.print_json(json.dumps([asdict(t) for t in topics]))
+        return 0
+    if not topics:
+        console.print("no handoffs recorded in that time")
+        return 0
+    table = Table(
+        "",
+        "topic (a typical question)",
+        "intent",
+        f"handoffs, {window} d",
+        "all",
+        "handoff rate by " + period,
+    )
+    for t in topics:
+        curve = " ".join(
+            f"{p.start[5:]}:{'–' if p.rate is None else f'{p.rate:.0%}'}" for p in t.periods[-6:]
+        )
+        table.add_row(
+            "[red]GAP[/]" if t.flagged else "",
+            t.label[:60] + "".join(f"\n  · {q[:56]}" for q in t.examples if q != t.label)[:200],
+            t.intent,
+            str(t.handoffs_in_window),
+            str(t.handoffs),
+            curve,
+        )
+    console.print(table)
+    flagged = sum(t.flagged for t in topics)
+    console.print(
+        f"{flagged} topic(s) handed off at least {min_handoffs or cfg.gap_min_handoffs} times in "
+        f"{window} days; answer them in the KB, or approve a learned answer with `escalate kb review`"
+    )
+    return 0

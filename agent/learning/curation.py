@@ -1,0 +1,215 @@
+"""A curator's decisions: approve (maybe edited), reject, revoke; and the vector store kept in step.
+
+Order of writes: the book first, then the vectors. A crash between the two
+leaves an approved answer not yet retrievable, or a revoked one still in the
+vector store; :meth:`Curator.sync` (run by ``escalate kb learned --sync`` and
+before every review) repairs both, and retrieval drops any learned chunk whose
+proposal is not approved, so neither state ever reaches a shopper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from agent.errors import CurationError, KnowledgeError
+from agent.learning.book import AuditEntry, Proposal, ProposalBook
+from agent.learning.propose import Checks
+from knowledge.embeddings import Embedder
+from knowledge.models import Chunk
+from knowledge.tokens import count_tokens
+
+LEARNED_TITLE = "Learned answer"
+
+
+class LearnedVectors(Protocol):
+    """What curation needs of the vector store (knowledge.store.VectorStore has it)."""
+
+    embedder: Embedder
+
+    def replace_document(self, doc_id: str, chunks: list[Chunk], vectors: list) -> None: ...
+    def delete_document(self, doc_id: str) -> None: ...
+    def learned_ids(self) -> list[str]: ...
+
+
+def learned_chunk(p: Proposal) -> Chunk:
+    """The one chunk an approved answer becomes: its question as heading, its answer as text."""
+    return Chunk(
+        id=f"{p.doc_id}#0",
+        doc_id=p.doc_id,
+        title=LEARNED_TITLE,
+        heading=p.question,
+        text=p.answer,
+        n_tokens=count_tokens(p.answer),
+        doc_sha256=hashlib.sha256(f"{p.question}\n{p.answer}".encode()).hexdigest(),
+        source="learned",
+        provenance=p.provenance(),
+    )
+
+
+@dataclass
+class SyncReport:
+    written: list[str]
+    removed: list[str]
+
+
+class Curator:
+    """Every decision goes through here, and into the audit log."""
+
+    def __init__(
+        self,
+        book: ProposalBook,
+        vectors: LearnedVectors,
+        checks: Checks,
+        clock: Callable[[], str],
+    ) -> None:
+        self.book, self.vectors, self.checks, self.now = book, vectors, checks, clock
+
+    def approve(
+        self,
+        proposal_id: str,
+        who: str,
+        *,
+        answer: str | None = None,
+        question: str | None = None,
+        override_flags: bool = False,
+    ) -> Proposal:
+        """Approve as is, or edited; a flagged proposal needs an edit that clears it, or an override."""
+        p = self._pending(proposal_id)
+        changes = {}
+        if answer is not None or question is not None:
+            p, changes = self._edited(p, answer, question)
+        if p.flags and not override_flags:
+            raise CurationError(
+                f"{p.id} is flagged ({'; '.join(p.flags)}): edit it, or approve with --override-flags"
+            )
+        chunk = learned_chunk(p)  # measured before anything is written
+        window = self.vectors.embedder.max_tokens
+        if (
+            window is not None
+            and (n := self.vectors.embedder.count_tokens(chunk.embed_text)) > window
+        ):
+            raise CurationError(
+                f"{p.id} is too long for the embedder ({n} of {window} word-pieces): shorten the answer"
+            )
+        at = self.now()
+        approved = p.model_copy(
+            update={"status": "approved", "decided_by": who, "decided_at": at, "updated_at": at}
+        )
+        self.book.put(approved)
+        try:
+            self._write(approved)
+        except KnowledgeError as exc:
+            self.book.put(p)  # back to pending: never approved without being retrievable
+            self.book.log(
+                AuditEntry(at=at, who=who, action="failed", proposal_id=p.id, note=str(exc))
+            )
+            raise CurationError(f"{p.id} stays pending: the vector store failed: {exc}") from exc
+        if changes:
+            self.book.log(
+                AuditEntry(at=at, who=who, action="edited", proposal_id=p.id, changes=changes)
+            )
+        note = f"flags overridden: {'; '.join(p.flags)}" if p.flags else ""
+        self.book.log(AuditEntry(at=at, who=who, action="approved", proposal_id=p.id, note=note))
+        return approved
+
+    def reject(self, proposal_id: str, who: str, reason: str) -> Proposal:
+        if not reason.strip():
+            raise CurationError("a rejection needs a reason")
+        p = self._pending(proposal_id)
+        at = self.now()
+        done = p.model_copy(
+            update={
+                "status": "rejected",
+                "decided_by": who,
+                "decided_at": at,
+                "updated_at": at,
+                "reason": reason.strip(),
+            }
+        )
+        self.book.put(done)
+        self.book.log(
+            AuditEntry(at=at, who=who, action="rejected", proposal_id=p.id, note=reason.strip())
+        )
+        return done
+
+    def revoke(self, proposal_id: str, who: str, reason: str) -> Proposal:
+        """Take an approved answer out of retrieval (the record and its history stay)."""
+        if not reason.strip():
+            raise CurationError("a revocation needs a reason")
+        p = self.book.get(proposal_id)
+        if p is None or p.status != "approved":
+            raise CurationError(f"{proposal_id} is not an approved learned answer")
+        at = self.now()
+        done = p.model_copy(
+            update={"status": "revoked", "updated_at": at, "reason": reason.strip()}
+        )
+        self.book.put(done)  # the book first: retrieval drops it from this moment
+        self.book.log(
+            AuditEntry(at=at, who=who, action="revoked", proposal_id=p.id, note=reason.strip())
+        )
+        try:
+            self.vectors.delete_document(p.doc_id)
+        except KnowledgeError as exc:
+            raise CurationError(
+                f"{p.id} is revoked, but its vector is still stored ({exc}); "
+                "retrieval ignores it, and `escalate kb learned --sync` removes it"
+            ) from exc
+        return done
+
+    def sync(self, who: str = "system") -> SyncReport:
+        """Make the vector store hold exactly the approved answers."""
+        approved = {p.doc_id: p for p in self.book.all("approved")}
+        stored = set(self.vectors.learned_ids())
+        removed = sorted(stored - set(approved))
+        for doc_id in removed:
+            self.vectors.delete_document(doc_id)
+        written = sorted(set(approved) - stored)
+        for doc_id in written:
+            self._write(approved[doc_id])
+        if removed or written:
+            note = f"wrote {len(written)}, removed {len(removed)}"
+            self.book.log(
+                AuditEntry(at=self.now(), who=who, action="synced", proposal_id="*", note=note)
+            )
+        return SyncReport(written=written, removed=removed)
+
+    def _pending(self, proposal_id: str) -> Proposal:
+        p = self.book.get(proposal_id)
+        if p is None:
+            raise CurationError(f"no proposal {proposal_id!r}")
+        if p.status != "pending":
+            raise CurationError(f"{proposal_id} is already {p.status}")
+        return p
+
+    def _edited(
+        self, p: Proposal, answer: str | None, question: str | None
+    ) -> tuple[Proposal, dict]:
+        """The curator's text, scrubbed and checked again: the new flags replace the old."""
+        for field, text in (("answer", answer), ("question", question)):
+            if text is not None and not text.strip():
+                raise CurationError(f"the edited {field} is empty")
+        checked = self.checks((question or p.question).strip(), (answer or p.answer).strip())
+        changes = {
+            field: {"before": before, "after": after}
+            for field, before, after in (
+                ("question", p.question, checked.question),
+                ("answer", p.answer, checked.answer),
+            )
+            if before != after
+        }
+        edited = p.model_copy(
+            update={
+                "questions": [checked.question, *p.questions[1:]],
+                "answer": checked.answer,
+                "flags": checked.flags,
+            }
+        )
+        return edited, changes
+
+    def _write(self, p: Proposal) -> None:
+        chunk = learned_chunk(p)
+        vector = self.vectors.embedder.embed([chunk.embed_text])[0]
+        self.vectors.replace_document(p.doc_id, [chunk], [vector])
