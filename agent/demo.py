@@ -34,6 +34,7 @@ def play(agent: EscalationAgent, case: Case, console: Console) -> list[str]:
         )
         show_reply(console, reply)
         if reply.kind == "handoff" and reply.handoff is not None:
+            agent.board.closed(reply.handoff.id)  # demo shoppers don't queue behind each other
             kinds = ", ".join(dict.fromkeys(h.kind for h in reply.handoff.triggers))
             return [case.id, f"handoff at turn {n}", kinds, reply.handoff.route, _expected(case)]
     return [case.id, f"answered {len(case.turns)} turn(s)", "", "", _expected(case)]

@@ -56,7 +56,10 @@ def eval_command(
     ] = False,
     paraphrases: Annotated[
         Path | None,
-        typer.Option(help="With --learning-curve: replay this set (same topics, other words)."),
+        typer.Option(
+            help="With --learning-curve and one SET: replay this set after learning (same topics, "
+            "other words); default: the set's own `replay` in set.toml, else the set itself."
+        ),
     ] = None,
     plots: Annotated[bool, typer.Option(help="Write PNG plots.")] = True,
     readme: Annotated[
@@ -73,6 +76,10 @@ def eval_command(
     """Score sets of conversations: hallucinations, escalation precision/recall, routes, handoffs."""
     import sys
 
+    if paraphrases is not None and len(sets) != 1:
+        raise typer.BadParameter(
+            "--paraphrases goes with exactly one SET (or use `replay` in set.toml)"
+        )
     from evals.suite import run_suite
 
     # the command as typed, without --readme, so the README says how to reproduce its figures

@@ -104,6 +104,7 @@ def learning_curve(
     cached, _ = set_store(eval_set, settings, progress)
     cases, _ = read_cases(path / "cases.jsonl")
     replay = cases
+    paraphrases = paraphrases or eval_set.replay
     if paraphrases is not None:
         replay, _ = read_cases(paraphrases / "cases.jsonl")
     with tempfile.TemporaryDirectory(prefix="escalate-learning-") as tmp:

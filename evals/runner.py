@@ -37,6 +37,8 @@ class EvalSet(BaseModel):
     vertical: str | None = None
     overrides: dict[str, Any] = {}
     """Settings sections from set.toml (grounding, triggers, handoff...)."""
+    replay: Path | None = None
+    """set.toml ``replay = "../paraphrases"``: the set a learning curve plays after learning."""
 
 
 class SetRun(BaseModel):
@@ -66,8 +68,16 @@ def load_set(path: Path) -> EvalSet:
             raise ConfigError(f"{path / 'set.toml'}: not valid TOML: {exc}") from exc
     name = str(data.pop("name", path.name))
     description = str(data.pop("description", ""))
+    replay = data.pop("replay", None)
+    if replay is not None and not (path / str(replay) / "cases.jsonl").is_file():
+        raise ConfigError(f"{path / 'set.toml'}: replay: no cases.jsonl in {path / str(replay)}")
     return EvalSet(
-        name=name, path=path, description=description, vertical=data.get("vertical"), overrides=data
+        name=name,
+        path=path,
+        description=description,
+        vertical=data.get("vertical"),
+        overrides=data,
+        replay=(path / str(replay)) if replay is not None else None,
     )
 
 
@@ -156,6 +166,8 @@ def play_case(
                 )
             )
             if reply.kind == "handoff":
+                # each case is its own shopper: none waits in line behind another case
+                agent.board.closed(reply.handoff.id)
                 break
     except EscalationError as exc:
         record.error = f"{type(exc).__name__}: {exc}"

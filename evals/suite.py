@@ -180,8 +180,10 @@ def run_suite(
         report = build(run, run.backend)
         print_table(console, report)
         _extras(path, settings, report, out, sweep, adversary, plots, console, progress)
-        if learning:
+        if learning and any(r.case.agent_resolution for r in run.records):
             broken += _learning(path, settings, report, paraphrases, console, progress)
+        elif learning:
+            console.print(f"{path.name}: no case has an agent_resolution; no learning curve")
         if plots:
             _plots(report, run, out, settings.grounding.threshold)
         paths = write(report, out)

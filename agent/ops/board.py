@@ -64,6 +64,7 @@ class QueueBoard:
         assumed_agents: int = 1,
         window_count: int = 50,
         window_days: float = 7,
+        stale_after_s: float = 12 * 3600,
     ) -> None:
         self.store, self.clock = store, clock
         self.typical_handle_s = dict(typical_handle_s or {})
@@ -71,6 +72,9 @@ class QueueBoard:
         self.assumed_agents = assumed_agents
         """Agents on shift for a queue whose presence the runtime never reported."""
         self.window_count, self.window = window_count, timedelta(days=window_days)
+        self.stale_after = timedelta(seconds=stale_after_s)
+        """A handoff still 'waiting' this long was closed without the runtime telling us
+        (no picked_up/closed call): it no longer counts as ahead of anyone."""
 
     @classmethod
     def for_settings(
@@ -190,8 +194,13 @@ class QueueBoard:
             page = self.store.search(HANDOFFS, filter=where, limit=_PAGE, offset=offset)
             found += [(item.key, dict(item.value)) for item in page]
             if len(page) < _PAGE:
-                return found
+                break
             offset += _PAGE
+        oldest = self.clock() - self.stale_after
+        for key, record in found:
+            if _time(record["opened_at"]) < oldest:  # retire it, so it is not read again
+                self.store.put(HANDOFFS, key, {**record, "status": "stale"}, index=False)
+        return [(k, r) for k, r in found if _time(r["opened_at"]) >= oldest]
 
     def _add_handle_time(self, queue: str, at: datetime, seconds: float) -> None:
         item = self.store.get(HANDLE_TIMES, queue)
