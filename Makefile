@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test eval lint clean
+.PHONY: demo test eval bench bench-ci lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
+# The gate on the bundled sets; the learning set also plays its learning curve (a case a
+# person must handle that the bot answers after learning breaks the gate).
 eval: $(VENV)/.installed
-	$(BIN)/escalate eval evals/sets/sample-store --gate evals/gate.toml --out eval-report
+	$(BIN)/escalate eval evals/sets/sample-store evals/sets/learning --gate evals/gate.toml \
+		--out eval-report --learning-curve
+
+# The README's figures: 1k and 10k synthetic KBs (built once, cached under .escalate/bench).
+bench: $(VENV)/.installed
+	$(BIN)/escalate bench --size 1k --size 10k --out bench-report --readme README.md
+
+# CI: the 1k KB only; fails when a ratio is worse than twice its target.
+bench-ci: $(VENV)/.installed
+	$(BIN)/escalate bench --size 1k --eval-cases 50 --check --out bench-report
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check agent knowledge evals tests
