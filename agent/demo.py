@@ -15,6 +15,7 @@ from agent.render import show_reply
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
 from evals.schema import Case, read_cases
+from knowledge.store import VectorStore
 
 SAMPLE_SET = Path(__file__).resolve().parent.parent / "evals" / "sets" / "sample-store"
 
@@ -81,6 +82,9 @@ def run_demo(
     for case in chosen:
         table.add_row(*play(agent, case, console))
     console.print(table)
+    learned = [c for c in chosen if c.agent_resolution and c.expect.trigger == "low_confidence"]
+    if learned:
+        close_the_loop(agent, store, learned[0], console)
     mode = (
         "offline extractive backend (answers quote the KB)"
         if agent.context.llm.extractive
@@ -88,3 +92,33 @@ def run_demo(
     )
     console.print(Rule(f"{len(chosen)} conversations played with the {mode}"))
     return len(chosen)
+
+
+def close_the_loop(
+    agent: EscalationAgent, store: VectorStore, case: Case, console: Console
+) -> None:
+    """A person answers what the KB could not; a curator approves; the next shopper is answered."""
+    from agent.learning.book import ProposalBook
+    from agent.learning.cli import proposal_panel
+    from agent.learning.curation import Curator
+    from agent.learning.propose import Checks
+
+    console.print(Rule("[bold]the loop closes[/]: a person's answer, a curator, the next shopper"))
+    cid = f"demo-{case.id}"
+    view = agent.resolve(cid, case.agent_resolution or "", agent="Priya (support)")
+    console.print(f"[bold magenta]agent Priya resolves {cid}[/]: {case.agent_resolution}")
+    book = ProposalBook(agent.store)
+    proposal = book.get(str((view.resolution or {}).get("proposal", "")))
+    if proposal is None:
+        console.print(f"no proposal: {(view.resolution or {}).get('proposal')}")
+        return
+    console.print(proposal_panel(proposal))
+    curator = Curator(book, store, Checks(store, agent.settings), agent.context.now)
+    if proposal.flags:
+        console.print("flagged: the curator would edit or reject it; the demo stops here")
+        return
+    curator.approve(proposal.id, "Kim (curator)")
+    console.print("[bold]curator Kim approves it[/]; it is retrieved from now on")
+    question = case.turns[0]
+    console.print(f"[bold cyan]a new shopper[/] {question}")
+    show_reply(console, agent.send(f"{cid}-again", question, vertical=case.vertical))

@@ -6,6 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from agent.nodes.respond import EXTRACTIVE_NOTE, LEARNED_NOTE, MIXED_NOTE
 from agent.package import HandoffPackage
 from agent.state import Citation, TriggerHit
 from evals.schema import Case
@@ -34,7 +35,9 @@ class TurnRecord(BaseModel):
     def answer_text(self) -> str:
         """The answer as the shopper reads it, without citation markers or the source list."""
         body = (self.messages[0] if self.messages else "").split("\n\nSources:", 1)[0]
-        body = body.removeprefix("Quoted from our help centre:").strip()
+        for note in (EXTRACTIVE_NOTE, LEARNED_NOTE, MIXED_NOTE):
+            body = body.removeprefix(note)
+        body = body.strip()
         return _MARKER.sub("", body)
 
     @property

@@ -13,6 +13,8 @@ from agent.state import Citation, ConversationState, Turn
 from knowledge.models import ScoredChunk
 
 EXTRACTIVE_NOTE = "Quoted from our help centre:"
+LEARNED_NOTE = "Quoted from an answer our team gave before:"
+MIXED_NOTE = "Quoted from our help centre and our team's earlier answers:"
 
 
 def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
@@ -26,7 +28,15 @@ def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
         f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.provenance or c.doc_id})"
         for n, c in enumerate(citations, 1)
     )
-    lead = f"{EXTRACTIVE_NOTE}\n" if extractive else ""
+    sources_are = {c.source for c in citations}
+    note = (
+        LEARNED_NOTE
+        if sources_are == {"learned"}
+        else MIXED_NOTE
+        if "learned" in sources_are
+        else EXTRACTIVE_NOTE
+    )
+    lead = f"{note}\n" if extractive else ""
     return f"{lead}{body.strip()}\n\nSources:\n{sources}"
 
 
