@@ -296,8 +296,10 @@ def resolve(
     view = _agent(config).resolve(conversation, resolution, agent=agent_name)
     console.print(f"conversation {view.conversation_id} resolved; mode is now {view.mode}")
     proposal = (view.resolution or {}).get("proposal")
-    if proposal:
+    if proposal and proposal.startswith("p-"):
         console.print(f"learned-answer proposal: {proposal} (review it with `escalate kb review`)")
+    elif proposal:  # "no question to learn from", "failed: ...": nothing to review
+        console.print(f"no learned-answer proposal: {proposal}")
 
 
 @app.command()

@@ -84,7 +84,9 @@ def dispatch(
         board.opened(handoff_id, state.get("conversation_id", ""), queue, now)
         estimate = board.estimate(queue, handoff_id)
         return Dispatch(decision, "live", None, wait_phrase(estimate), estimate.basis)
-    back = None if hours.always_open else reopening_phrase(hours, now)
+    # On shift but nobody there (no staff, agents offline): there is no reopening to name
+    # ("now, when the team is back" would be false); the store's reply promise is used.
+    back = None if hours.always_open or is_open(hours, now) else reopening_phrase(hours, now)
     email = customer.email or next(iter(extracted.emails), None)
     if email:
         return Dispatch(decision, "offline_ticket", email, back)

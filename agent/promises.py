@@ -79,7 +79,9 @@ def reminder(promises: list[Promise], store_name: str) -> str:
     for p in promises[:2]:
         day = _day(p.at)
         lines.append(f"{p.agent} from our team told you{day}: “{p.text}”")
-    said = " ".join(f"{line}." if not line.endswith(".") else line for line in lines)
+    said = " ".join(
+        line if line.rstrip("”").endswith((".", "!", "?")) else f"{line}." for line in lines
+    )
     return (
         f"{said} That still stands, and I can't change it from here. If something about it "
         f"isn't right, choose 'Talk to a person' and the {store_name} team will pick it up."

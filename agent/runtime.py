@@ -273,7 +273,7 @@ class EscalationAgent:
 
     def _after_turn(self, cid: str, state: dict) -> None:
         """Metrics for the turn; a new handoff goes to the helpdesk (through the outbox)."""
-        self._observe(record_turn, cid, state)
+        self._observe(record_turn, cid, state, self.settings.grounding.min_retrieval_score)
         handoff_id = (state.get("handoff") or {}).get("id")
         if handoff_id and state.get("mode") == "human" and not state.get("awaiting_email"):
             try:  # one attempt now; a failure stays in the outbox for deliver_pending()

@@ -32,24 +32,28 @@ def _known(values: dict[str, Any]) -> KnownPersonal:
     )
 
 
-def topic_key(intent: str, retrieved: list[dict]) -> str:
-    """The intent and the best knowledge-base document (never a learned answer, so a topic
-    keeps its name after an answer for it is approved)."""
+def topic_key(intent: str, retrieved: list[dict], min_score: float = 0.0) -> str:
+    """The intent and the best knowledge-base document about the question (never a learned
+    answer, so a topic keeps its name after an answer for it is approved). A document scored
+    below ``min_score`` is not about the question: the intent alone names the topic."""
     for r in retrieved:
         if r["chunk"].get("source", "kb") == "kb":
-            return f"{intent}:{r['chunk']['doc_id']}"
+            return f"{intent}:{r['chunk']['doc_id']}" if r["score"] >= min_score else intent
     return intent
 
 
-def record_turn(log: EventLog, cid: str, values: dict[str, Any]) -> None:
-    """The events of a turn the bot handled: a start, an answer, or a handoff."""
+def record_turn(log: EventLog, cid: str, values: dict[str, Any], min_score: float = 0.0) -> None:
+    """The events of a turn the bot handled: a start, an answer, or a handoff.
+
+    ``min_score``: the retrieval score below which a chunk is not about the question
+    (``grounding.min_retrieval_score``), so an unrelated document never names a topic."""
     transcript = values.get("transcript") or []
     if not transcript:
         return
     log.record(ConversationStarted(conversation_id=cid, at=transcript[0]["at"]))
     reply = values.get("reply") or {}
     intent = values.get("intent") or "other"
-    topic = topic_key(intent, values.get("retrieved") or [])
+    topic = topic_key(intent, values.get("retrieved") or [], min_score)
     known = _known(values)
     if reply.get("kind") == "answer" and values.get("answered"):
         question = values["answered"][-1]["question"]

@@ -122,8 +122,10 @@ class ProposalBook:
     def all(self, status: Status | None = None) -> list[Proposal]:
         """Every proposal (of one status), oldest first."""
         wanted = {"status": status} if status else None
-        found = [Proposal(**item.value) for item in self._pages(PROPOSALS, wanted)]
-        return sorted(found, key=lambda p: (p.created_at, p.id))
+        items = sorted(
+            self._pages(PROPOSALS, wanted), key=lambda i: (i.value["created_at"], i.created_at)
+        )
+        return [Proposal(**item.value) for item in items]  # filed order within a second too
 
     def log(self, entry: AuditEntry) -> None:
         key = f"{entry.at}-{uuid.uuid4().hex[:8]}"

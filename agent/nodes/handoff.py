@@ -6,25 +6,32 @@ import logging
 from datetime import timedelta
 
 from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore
 
 from agent.context import Context
 from agent.dispatch import dispatch
 from agent.errors import KnowledgeError
 from agent.handoff import build_package, package_id
 from agent.helpdesk import make_outbox
-from agent.nodes.retrieve import question_of, search_all
+from agent.nodes.retrieve import approved_only, question_of, search_all
 from agent.state import ConversationState, TriggerHit, Turn
 from knowledge.models import ScoredChunk
 
 log = logging.getLogger(__name__)
 
 
-def _knowledge(state: ConversationState, ctx: Context) -> list[ScoredChunk]:
-    """What the KB says on the question, for the suggested resolution (even on an immediate trigger)."""
+def _knowledge(
+    state: ConversationState, ctx: Context, store: BaseStore | None
+) -> list[ScoredChunk]:
+    """What the KB says on the question, for the suggested resolution (even on an immediate
+    trigger): approved learned answers only, as in retrieval; nothing for a question-less button."""
     if state.get("retrieved"):
         return [ScoredChunk(**c) for c in state["retrieved"]]
+    question = question_of(state)
+    if not question.strip():
+        return []
     try:
-        return search_all(ctx, question_of(state))
+        return approved_only(search_all(ctx, question), store)
     except KnowledgeError as exc:
         log.error("no KB context for the handoff: %s", exc)
         return []
@@ -41,7 +48,8 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     hits = [TriggerHit(**h) for h in state.get("triggers", [])]
     pid = package_id(cid, len(state.get("transcript", [])))
     sent = dispatch(dict(state), ctx, hits, pid, runtime.store)
-    package = build_package(state, ctx, hits, _knowledge(state, ctx), cid, pid, sent)
+    knowledge = _knowledge(state, ctx, runtime.store)
+    package = build_package(state, ctx, hits, knowledge, cid, pid, sent)
     if runtime.store is not None:  # kept with the conversation; sent by the runtime or the CLI
         hold = ctx.settings.handoff.email_wait_minutes if sent.mode == "ask_email" else 0
         make_outbox(ctx.settings.helpdesk, runtime.store, clock=ctx.clock).enqueue(
@@ -54,5 +62,8 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
         "mode": "human",
         "handoff": package.model_dump(mode="json"),
         "awaiting_email": sent.mode == "ask_email",
+        # what the bot had on the question: the topic of the handoff's metrics, and the
+        # "KB chunks the bot had" of a learned answer's provenance, even on an immediate trigger
+        "retrieved": [sc.model_dump() for sc in knowledge],
         "reply": {"kind": "handoff", "messages": messages, "actions": []},
     }

@@ -9,11 +9,12 @@ from langgraph.types import interrupt
 from pydantic import BaseModel, ConfigDict
 
 from agent.context import Context
+from agent.extract import merge
 from agent.helpdesk import make_outbox
 from agent.ops.email_ask import NO_EMAIL_NOTE, find_email
 from agent.package import HandoffPackage
 from agent.promises import find_promises
-from agent.state import ConversationState, Turn
+from agent.state import ConversationState, Extracted, Turn
 
 
 class HumanEvent(BaseModel):
@@ -34,12 +35,19 @@ def human(state: ConversationState, runtime: Runtime[Context]) -> dict[str, Any]
         **interrupt({"handoff_id": handoff.get("id"), "route": handoff.get("route")})
     )
     if event.type == "shopper_message" and state.get("awaiting_email"):
-        update = _email_answer(state, event)
+        email = find_email(event.text)
+        package = _with_email(state, email)
+        on_ticket = True
         if runtime.store is not None:  # the held ticket goes now, with the address
             ctx = runtime.context
-            make_outbox(ctx.settings.helpdesk, runtime.store, clock=ctx.clock).revise(
-                update["handoff"]["id"], HandoffPackage(**update["handoff"])
+            revised = make_outbox(ctx.settings.helpdesk, runtime.store, clock=ctx.clock).revise(
+                package["id"], HandoffPackage(**package)
             )
+            on_ticket = revised is not None  # None: it already went (the email wait ran out)
+        update = _email_answer(event, package, email, on_ticket)
+        if email:  # known from now on: a later offline ticket does not ask again
+            found = Extracted(**(state.get("extracted") or {}))
+            update["extracted"] = merge(found, Extracted(emails=[email])).model_dump()
         return update
     if event.type in ("shopper_message", "agent_message"):
         role = "shopper" if event.type == "shopper_message" else "agent"
@@ -60,6 +68,7 @@ def human(state: ConversationState, runtime: Runtime[Context]) -> dict[str, Any]
             "handoff_id": handoff.get("id"),
         },
         "promises": [*(state.get("promises") or []), *_promised(state, event)],
+        "awaiting_email": False,  # a question left unanswered is not carried to a later ticket
         "reply": {},
     }
 
@@ -79,15 +88,31 @@ def _promised(state: ConversationState, event: HumanEvent) -> list[dict[str, Any
     return list(found.values())
 
 
-def _email_answer(state: ConversationState, event: HumanEvent) -> dict[str, Any]:
-    """The answer to the one email question: the ticket gets the address, or replies in chat."""
-    email = find_email(event.text)
+def _with_email(state: ConversationState, email: str | None) -> dict[str, Any]:
+    """The package with the shopper's address among the details they shared."""
     package = dict(state.get("handoff", {}))
     if email:
         details = dict(package.get("shared_details") or {})
         details["emails"] = list(dict.fromkeys([*details.get("emails", []), email]))
         package["shared_details"] = details
+    return package
+
+
+def _email_answer(
+    event: HumanEvent, package: dict[str, Any], email: str | None, on_ticket: bool
+) -> dict[str, Any]:
+    """The answer to the one email question: the ticket gets the address, or replies in chat.
+
+    ``on_ticket`` False: the ticket had already gone to the helpdesk without it, so the bot
+    does not claim the address is on it."""
+    if email and on_ticket:
         text = f"Thanks: the ticket now has {email}, and the team's reply will go there."
+    elif email:
+        text = (
+            f"Thanks. Ticket {package.get('id')} had already gone to the team without an email, "
+            f"so their reply will come here in this chat; I've added {email} to this "
+            "conversation for them."
+        )
     else:
         text = NO_EMAIL_NOTE
     turns = [
