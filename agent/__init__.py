@@ -14,7 +14,9 @@ __all__ = [
     "ConfigError",
     "Conversation",
     "ConversationError",
+    "CurationError",
     "Customer",
+    "DeliveryError",
     "EscalationAgent",
     "EscalationError",
     "HandoffPackage",
@@ -22,6 +24,7 @@ __all__ = [
     "KnowledgeError",
     "LLMError",
     "Settings",
+    "StorageError",
 ]
 
 _HOME = {
@@ -37,6 +40,9 @@ _HOME = {
     "InputError": "agent.errors",
     "KnowledgeError": "agent.errors",
     "LLMError": "agent.errors",
+    "CurationError": "agent.errors",
+    "DeliveryError": "agent.errors",
+    "StorageError": "agent.errors",
 }
 
 

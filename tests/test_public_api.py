@@ -7,7 +7,9 @@ def test_public_surface_is_pinned():
         "ConfigError",
         "Conversation",
         "ConversationError",
+        "CurationError",
         "Customer",
+        "DeliveryError",
         "EscalationAgent",
         "EscalationError",
         "HandoffPackage",
@@ -15,6 +17,7 @@ def test_public_surface_is_pinned():
         "KnowledgeError",
         "LLMError",
         "Settings",
+        "StorageError",
     ]
     for name in agent.__all__:
         assert getattr(agent, name).__name__ == name
@@ -35,3 +38,5 @@ def test_only_the_doors_import_openai_and_chromadb():
             assert rel == "agent/llm.py", rel
         if "import chromadb" in text or "from chromadb" in text:
             assert rel == "knowledge/store.py", rel
+        if "import psycopg" in text or "from psycopg" in text or "checkpoint.postgres" in text:
+            assert rel == "agent/storage_postgres.py", rel
