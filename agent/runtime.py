@@ -343,49 +343,42 @@ class EscalationAgent:
         self, conversation_id: str, resolution: str, *, agent: str = "agent"
     ) -> Conversation:
         """A person finished: record their resolution and give the conversation back to the bot."""
-        cid = _check_id(conversation_id)
-        if not isinstance(resolution, str) or not isinstance(agent, str):
-            raise InputError("resolution and agent must be strings")
-        text = clean(resolution, self.settings.max_message_chars).text
-        if not text:
-            raise InputError("resolution must not be empty")
-        config = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid), self._process_lock(cid):
-            if not self._waiting_for_human(config):
-                raise ConversationError(f"conversation {cid!r} is not waiting for a person")
-            event = HumanEvent(
-                type="resolution", text=text, at=self.context.now(), agent=agent[:200] or "agent"
-            )
-            state = self.graph.invoke(
-                Command(resume=event.model_dump()), config, context=self.context, durability="sync"
-            )
-            self._observe(record_resolution, cid, state.get("resolution") or {})
-            if (state.get("resolution") or {}).get("handoff_id"):
-                self.board.closed(state["resolution"]["handoff_id"])
+        cid, state = self._from_person(conversation_id, "resolution", resolution, agent)
+        resolved = state.get("resolution") or {}
+        self._observe(record_resolution, cid, resolved)
+        if resolved.get("handoff_id"):
+            self.board.closed(resolved["handoff_id"])
         return self.conversation(cid)
 
     def agent_message(self, conversation_id: str, text: str, *, agent: str = "agent") -> None:
         """A person's line to the shopper while they own the conversation (kept in the transcript,
         so the bot knows what was said and promised when the conversation comes back)."""
+        cid, state = self._from_person(conversation_id, "agent_message", text, agent)
+        hid = (state.get("handoff") or {}).get("id")
+        if hid:
+            self._observe(record_agent_message, cid, hid, state["transcript"][-1]["at"], agent)
+
+    def _from_person(
+        self, conversation_id: str, kind: str, text: str, agent: str
+    ) -> tuple[str, dict]:
+        """Resume a conversation a person owns with their line or their resolution."""
         cid = _check_id(conversation_id)
         if not isinstance(text, str) or not isinstance(agent, str):
-            raise InputError("text and agent must be strings")
+            raise InputError(f"the {kind.replace('_', ' ')} and the agent must be strings")
         line = clean(text, self.settings.max_message_chars).text
         if not line:
-            raise InputError("an agent message must not be empty")
+            raise InputError(f"the {kind.replace('_', ' ')} must not be empty")
         config = {"configurable": {"thread_id": cid}}
         with self._locks.hold(cid), self._process_lock(cid):
             if not self._waiting_for_human(config):
-                raise ConversationError(f"conversation {cid!r} is not with a person")
+                raise ConversationError(f"conversation {cid!r} is not waiting for a person")
             event = HumanEvent(
-                type="agent_message", text=line, at=self.context.now(), agent=agent[:200] or "agent"
+                type=kind, text=line, at=self.context.now(), agent=agent[:200] or "agent"
             )
             state = self.graph.invoke(
                 Command(resume=event.model_dump()), config, context=self.context, durability="sync"
             )
-            hid = (state.get("handoff") or {}).get("id")
-            if hid:
-                self._observe(record_agent_message, cid, hid, event.at, event.agent)
+        return cid, state
 
     def conversation(self, conversation_id: str) -> Conversation:
         """The transcript, who owns the conversation, and its last handoff."""
