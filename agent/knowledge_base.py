@@ -25,5 +25,9 @@ def open_store(settings: Settings, embedder: Embedder | None = None) -> VectorSt
     """The knowledge base's vector store: a Chroma server if a URL is set, else on disk."""
     embedder = embedder or make_embedder(settings)
     if settings.knowledge.chroma_url:
-        return VectorStore(embedder, url=settings.knowledge.chroma_url)
+        return VectorStore(
+            embedder,
+            url=settings.knowledge.chroma_url,
+            timeout_s=settings.knowledge.chroma_timeout_s,
+        )
     return VectorStore(embedder, path=settings.chroma_path)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.store.base import BaseStore
 from langgraph.store.memory import InMemoryStore
@@ -17,8 +18,9 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agent.context import Context, Retriever, utc_now
-from agent.errors import ConversationError, InputError
+from agent.errors import ConversationError, InputError, KnowledgeError
 from agent.graph import build_graph
+from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
 from agent.llm import LLM, make_llm
 from agent.message import clean
@@ -136,6 +138,7 @@ class EscalationAgent:
         checkpointer: BaseCheckpointSaver | None = None,
         store: BaseStore | None = None,
         clock: Callable[[], datetime] = utc_now,
+        warm_up: bool = True,
     ) -> None:
         """Open what ``settings`` names; pass ``checkpointer`` and ``store`` to share your own.
 
@@ -166,8 +169,32 @@ class EscalationAgent:
         self.graph = build_graph(checkpointer, self.store)
         # no lock= here: a turn already holds its conversation's lock (see make_outbox)
         self.outbox = make_outbox(settings.helpdesk, self.store, clock=clock)
+        # during a turn, no pause after claiming an item: the lease and the helpdesk's
+        # idempotency key keep it single; the CLI and scheduler keep the pause
+        self.outbox.settle_s = 0.0
         self.board = QueueBoard.for_settings(self.store, settings.handoff, clock)
         self._locks = StripedLocks()
+        if warm_up:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Pay every first-use cost now (the model, the collection and its vocabulary, the
+        trigger packs, the tokenizer, the checkpointer's tables), so the first shopper after
+        a start waits no longer than the next one. Called by the constructor."""
+        warm = getattr(self.context.retriever, "warm_up", None)
+        try:
+            if warm is not None:
+                warm()
+        except KnowledgeError:
+            log.warning("the knowledge base could not be warmed up at start", exc_info=True)
+        dry = build_graph(InMemorySaver())  # no store: nothing is recorded or delivered
+        dry.invoke(
+            {"conversation_id": "warm-up", "incoming": "Hi there!", "action": "message"},
+            {"configurable": {"thread_id": "warm-up"}},
+            context=self.context,
+        )
+        unknown_terms("where is my parcel", frozenset())
+        self.graph.get_state({"configurable": {"thread_id": "warm-up"}})
 
     def _process_lock(self, cid: str) -> AbstractContextManager[object]:
         """Across processes sharing one database, one turn of a conversation at a time."""
@@ -242,7 +269,7 @@ class EscalationAgent:
                     turn["customer"] = record.model_dump(mode="json")
                 if vertical is not None or record is not None:
                     turn["vertical"] = vertical or self.settings.vertical
-                state = self.graph.invoke(turn, config, context=self.context, durability="sync")
+                state = self.graph.invoke(turn, config, context=self.context, durability="exit")
                 self._after_turn(cid, state)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)
@@ -263,7 +290,7 @@ class EscalationAgent:
         )
         before = self.graph.get_state(config).values
         state = self.graph.invoke(
-            Command(resume=event.model_dump()), config, context=self.context, durability="sync"
+            Command(resume=event.model_dump()), config, context=self.context, durability="exit"
         )
         if message.text:
             self._observe(record_shopper_with_human, cid, state, *_mood(message.text, before))
@@ -337,7 +364,7 @@ class EscalationAgent:
             return None
         cid = config["configurable"]["thread_id"]
         log.warning("retrying the unfinished step %s of %s", pending, cid)
-        return self.graph.invoke(None, config, context=self.context, durability="sync")
+        return self.graph.invoke(None, config, context=self.context, durability="exit")
 
     def resolve(
         self, conversation_id: str, resolution: str, *, agent: str = "agent"
@@ -376,7 +403,7 @@ class EscalationAgent:
                 type=kind, text=line, at=self.context.now(), agent=agent[:200] or "agent"
             )
             state = self.graph.invoke(
-                Command(resume=event.model_dump()), config, context=self.context, durability="sync"
+                Command(resume=event.model_dump()), config, context=self.context, durability="exit"
             )
         return cid, state
 

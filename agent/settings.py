@@ -71,6 +71,8 @@ class KnowledgeSettings(_Section):
     """Embedded Chroma folder; default ``<data_dir>/chroma``."""
     chroma_url: str | None = None
     """A Chroma server (``http://host:8000``); overrides chroma_path."""
+    chroma_timeout_s: float = Field(10.0, gt=0)
+    """Per-request timeout for a Chroma server (a hung server then hands the turn off)."""
     chunk_max_tokens: int = Field(160, ge=32, le=2000)
     """Upper bound of a chunk in cl100k tokens (the local embedder's window is ~180)."""
     top_k: int = Field(4, ge=1, le=20)

@@ -86,6 +86,9 @@ def sqlite_connection(path: str, *, autocommit: bool = False) -> sqlite3.Connect
         **({"isolation_level": None} if autocommit else {}),
     )
     conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(
+        "PRAGMA synchronous=NORMAL"
+    )  # WAL: a power cut may lose the last commit, never the file
     conn.execute("PRAGMA busy_timeout=30000")
     return conn
 

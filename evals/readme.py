@@ -52,15 +52,54 @@ def block(reports: list[SetReport], command: str) -> str:
                 else f"{clean['false_block_rate']:.1%}"
             )
             lines += [f"| clean drafts wrongly blocked | {clean['drafts']} | {rate} |", ""]
+        lines += _learning_lines(r.extra.get("learning_curve"))
     lines.append(END)
     return "\n".join(lines)
 
 
 def update(path: Path, reports: list[SetReport], command: str) -> None:
     """Replace the block between the markers (they must exist) with fresh figures."""
+    replace_between(path, BEGIN, END, block(reports, command))
+
+
+def replace_between(path: Path, begin: str, end: str, block: str) -> None:
+    """Put ``block`` (which starts with ``begin`` and ends with ``end``) where the markers are."""
     text = path.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise ConfigError(f"{path}: no {BEGIN} ... {END} markers to write the figures between")
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    path.write_text(head + block(reports, command) + tail, encoding="utf-8")
+    if begin not in text or end not in text:
+        raise ConfigError(f"{path}: no {begin} ... {end} markers to write the figures between")
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    path.write_text(head + block + tail, encoding="utf-8")
+
+
+def _pct(rate: float | None) -> str:
+    return "missing" if rate is None else f"{rate:.0%}"
+
+
+def _learning_lines(curve: dict | None) -> list[str]:
+    """The learning curve: handoff rate per topic before and after curated learning."""
+    if not curve:
+        return []
+    lines = [
+        f"Learning curve (handoffs resolved with `agent_resolution`, proposals curated, then "
+        f"`{curve['replayed']}` played again): {curve['proposals']} proposals, "
+        f"{curve['approved']} approved, {len(curve['rejected'])} rejected by the strict curator.",
+        "",
+        "| topic | handoff rate before | after |",
+        "|---|---:|---:|",
+    ]
+    for t in curve["topics"]:
+        before = t["handoffs_before"] / t["cases_before"] if t["cases_before"] else None
+        after = t["handoffs_after"] / t["cases_after"] if t["cases_after"] else None
+        lines.append(
+            f"| {t['topic']} | {_pct(before)} ({t['handoffs_before']}/{t['cases_before']}) "
+            f"| {_pct(after)} ({t['handoffs_after']}/{t['cases_after']}) |"
+        )
+    lines += [
+        f"| **all topics** | {_pct(curve['handoff_rate_before'])} | {_pct(curve['handoff_rate_after'])} |",
+        "",
+        f"Cases a person must handle (sensitive, explicit) answered by the bot after learning: "
+        f"**{len(curve['regressions'])}** of {curve['still_with_people']}.",
+        "",
+    ]
+    return lines

@@ -11,7 +11,7 @@ from knowledge.chunking import chunk_document
 from knowledge.documents import load_folder
 from knowledge.embeddings import Embedder
 from knowledge.models import Chunk, Document, IngestReport, LoadProblem
-from knowledge.store import VectorStore
+from knowledge.store import VectorStore, Written
 
 __all__ = ["Progress", "ingest"]
 
@@ -19,6 +19,8 @@ Progress = Callable[[int, int, str], None]
 """progress(done, total, doc_id), called after each document."""
 
 _MIN_BUDGET = 32
+WRITE_BATCH = 256
+"""Chunks embedded and written together: Chroma's writes cost per call, not per chunk."""
 CHUNKER_VERSION = "2"  # 2: Markdown emphasis and links are stripped from chunk text
 """Bump when chunking changes, so the next ingest rewrites every document."""
 
@@ -49,16 +51,21 @@ def ingest(
     documents, problems = load_folder(root)
     stored = store.manifest()
     report = IngestReport(problems=problems)
+    pending: list[tuple[str, list[Chunk]]] = []
     for done, loaded in enumerate(documents, start=1):
         doc = loaded.model_copy(update={"sha256": fingerprint(loaded, max_tokens)})
         previous = stored.get(doc.id)
         if previous == doc.sha256:
             report.unchanged.append(doc.id)
         else:
-            _write(doc, store, embedder, max_tokens, report)
+            pending.append((doc.id, _checked(doc, embedder, max_tokens, report)))
             (report.added if previous is None else report.updated).append(doc.id)
+        if sum(len(chunks) for _, chunks in pending) >= WRITE_BATCH:
+            _write(pending, store, embedder)
+            pending = []
         if progress is not None:
             progress(done, len(documents), doc.id)
+    _write(pending, store, embedder)
     _remove_missing(root, store, set(stored) - {doc.id for doc in documents}, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -83,27 +90,42 @@ def fitted_chunks(doc: Document, embedder: Embedder, max_tokens: int) -> list[Ch
     """Chunks of ``doc`` that the embedder reads whole: when a chunk would overflow the
     model's window (256 word-pieces for the local model), the document is chunked again
     with a budget shrunk in proportion, a few times at most."""
+    return _fitted(doc, embedder, max_tokens)[0]
+
+
+def _fitted(doc: Document, embedder: Embedder, max_tokens: int) -> tuple[list[Chunk], list[int]]:
+    """:func:`fitted_chunks` and each chunk's length in the model's tokens (none counted
+    when the model has no window), so nothing is tokenized twice."""
     window = embedder.max_tokens
     chunks = chunk_document(doc, max_tokens)
+    if window is None:
+        return chunks, []
     for _ in range(4):
-        longest = max((embedder.count_tokens(c.embed_text) for c in chunks), default=0)
-        if window is None or longest <= window or max_tokens <= _MIN_BUDGET:
-            break
-        max_tokens = max(_MIN_BUDGET, int(max_tokens * window / longest * 0.95))
+        counts = [embedder.count_tokens(c.embed_text) for c in chunks]
+        if max(counts, default=0) <= window or max_tokens <= _MIN_BUDGET:
+            return chunks, counts
+        max_tokens = max(_MIN_BUDGET, int(max_tokens * window / max(counts) * 0.95))
         chunks = chunk_document(doc, max_tokens)
+    return chunks, [embedder.count_tokens(c.embed_text) for c in chunks]
+
+
+def _checked(
+    doc: Document, embedder: Embedder, max_tokens: int, report: IngestReport
+) -> list[Chunk]:
+    """The document's fitted chunks, noting any the embedder would still cut."""
+    chunks, counts = _fitted(doc, embedder, max_tokens)
+    if counts:  # counted only when the model has a window
+        window = embedder.max_tokens or 0
+        report.truncated_chunks += [c.id for c, n in zip(chunks, counts, strict=True) if n > window]
+    report.chunks_written += len(chunks)
     return chunks
 
 
-def _write(
-    doc: Document, store: VectorStore, embedder: Embedder, max_tokens: int, report: IngestReport
-) -> None:
-    """Chunk, embed and store one document, noting any chunk the embedder would still cut."""
-    chunks = fitted_chunks(doc, embedder, max_tokens)
-    texts = [chunk.embed_text for chunk in chunks]
-    window = embedder.max_tokens
-    if window is not None:
-        report.truncated_chunks += [
-            c.id for c, t in zip(chunks, texts, strict=True) if embedder.count_tokens(t) > window
-        ]
-    store.replace_document(doc.id, chunks, embedder.embed(texts) if texts else [])
-    report.chunks_written += len(chunks)
+def _write(pending: list[tuple[str, list[Chunk]]], store: VectorStore, embedder: Embedder) -> None:
+    """Embed the pending documents' chunks in one call and store them in one write."""
+    texts = [chunk.embed_text for _, chunks in pending for chunk in chunks]
+    vectors = iter(embedder.embed(texts) if texts else [])
+    written: list[Written] = [
+        (doc_id, chunks, [next(vectors) for _ in chunks]) for doc_id, chunks in pending
+    ]
+    store.replace_documents(written)

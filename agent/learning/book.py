@@ -134,8 +134,8 @@ class ProposalBook:
     def audit(self, proposal_id: str | None = None) -> list[AuditEntry]:
         """The audit log (of one proposal), oldest first."""
         wanted = {"proposal_id": proposal_id} if proposal_id else None
-        entries = [AuditEntry(**item.value) for item in self._pages(AUDIT, wanted)]
-        return sorted(entries, key=lambda e: e.at)
+        items = sorted(self._pages(AUDIT, wanted), key=lambda i: (i.value["at"], i.created_at))
+        return [AuditEntry(**item.value) for item in items]
 
     def _pages(self, namespace: tuple[str, ...], wanted: dict | None) -> Iterator[Any]:
         offset = 0
