@@ -246,8 +246,8 @@ class EscalationAgent:
         with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
-                recovered = self._finish_interrupted_turn(config)
-                if self._waiting_for_human(config):
+                recovered, waiting = self._finish_interrupted_turn(config)
+                if waiting:
                     reply = self._to_human(cid, config, message, action)
                     if recovered and recovered.get("reply", {}).get("kind") == "handoff":
                         return self._reply(cid, recovered, message.notes)  # tell them now
@@ -357,14 +357,19 @@ class EscalationAgent:
             reply["handoff"] = state["handoff"]
         return BotReply(conversation_id=cid, notes=notes, **reply)
 
-    def _finish_interrupted_turn(self, config: dict) -> dict | None:
-        """A turn that failed half-way (say, while building a handoff) is retried, not dropped."""
+    def _finish_interrupted_turn(self, config: dict) -> tuple[dict | None, bool]:
+        """A turn that failed half-way (say, while building a handoff) is retried, not dropped.
+
+        Returns the retried turn's state (None if nothing was pending) and whether the
+        conversation now waits for a person (one checkpoint read in the usual case).
+        """
         pending = self.graph.get_state(config).next
         if not pending or "human" in pending:
-            return None
+            return None, "human" in pending
         cid = config["configurable"]["thread_id"]
         log.warning("retrying the unfinished step %s of %s", pending, cid)
-        return self.graph.invoke(None, config, context=self.context, durability="exit")
+        state = self.graph.invoke(None, config, context=self.context, durability="exit")
+        return state, self._waiting_for_human(config)
 
     def resolve(
         self, conversation_id: str, resolution: str, *, agent: str = "agent"
