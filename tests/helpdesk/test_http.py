@@ -71,8 +71,8 @@ def test_no_credential_appears_in_an_error(mock):
 
 
 def test_a_webhook_query_token_stays_out_of_messages(mock):
-    hook = HelpdeskHTTP("webhook", "https://hooks.acme.com/in?token=abc123", timeout_s=2)
-    mock.post("https://hooks.acme.com/in?token=abc123").respond(500)
+    hook = HelpdeskHTTP("webhook", "https://hooks.acme.example/in?token=abc123", timeout_s=2)
+    mock.post("https://hooks.acme.example/in?token=abc123").respond(500)
     with pytest.raises(TransientDeliveryError) as info:
         hook.post("")
     assert "abc123" not in str(info.value) and "POST /in" in str(info.value)

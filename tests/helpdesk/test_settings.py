@@ -56,10 +56,10 @@ def test_secrets_stay_out_of_reprs():
 
 def test_webhook_needs_a_real_url_and_a_long_secret():
     with pytest.raises(ValidationError, match="http"):
-        HelpdeskSettings(kind="webhook", webhook={"url": "hooks.acme.com", "secret": "s" * 32})
+        HelpdeskSettings(kind="webhook", webhook={"url": "hooks.acme.example", "secret": "s" * 32})
     with pytest.raises(ValidationError, match="16"):
         HelpdeskSettings(
-            kind="webhook", webhook={"url": "https://hooks.acme.com", "secret": "short"}
+            kind="webhook", webhook={"url": "https://hooks.acme.example", "secret": "short"}
         )
 
 

@@ -20,7 +20,7 @@ KINDS = {
         "Gorgias",
     ),
     "webhook": (
-        {"webhook": {"url": "https://hooks.acme.com/h", "secret": "s" * 24}},
+        {"webhook": {"url": "https://hooks.acme.example/h", "secret": "s" * 24}},
         "Webhook",
     ),
 }

@@ -13,16 +13,16 @@ from agent.helpdesk.webhook import Webhook, event_id, verify
 from agent.package import HandoffPackage
 
 SECRET = "whsec_9f8e7d6c5b4a3210"
-URL = "https://hooks.acme.com/escalate/handoffs"
+URL = "https://hooks.acme.example/escalate/handoffs"
 SETTINGS = HelpdeskSettings(kind="webhook", webhook={"url": URL, "secret": SECRET}, timeout_s=3)
 
 
 def test_the_body_and_headers_follow_the_documented_schema(mock, package, clock):
     route = mock.post(URL).respond(
-        202, json={"id": "case-311", "url": "https://crm.acme.com/c/311"}
+        202, json={"id": "case-311", "url": "https://crm.acme.example/c/311"}
     )
     receipt = Webhook(SETTINGS, clock).deliver(package, "HO-1A2B3C4D")
-    assert receipt.external_id == "case-311" and receipt.url == "https://crm.acme.com/c/311"
+    assert receipt.external_id == "case-311" and receipt.url == "https://crm.acme.example/c/311"
 
     request = route.calls.last.request
     assert request.headers["content-type"] == "application/json"
@@ -92,7 +92,7 @@ def test_answers_map_to_outcomes(mock, package, clock, answer, error):
 
 
 def test_the_url_is_used_exactly_as_configured(mock, package, clock):
-    url = "https://hooks.acme.com/in/"
+    url = "https://hooks.acme.example/in/"
     route = mock.post(url).respond(200)
     settings = HelpdeskSettings(kind="webhook", webhook={"url": url, "secret": SECRET})
     Webhook(settings, clock).deliver(package, "k")
