@@ -25,6 +25,7 @@ from agent.learning.curation import Curator
 from agent.learning.propose import Checks
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
+from evals.metrics import hallucination
 from evals.records import CaseRecord
 from evals.runner import load_set, play_case, set_settings, set_store
 from evals.schema import Case, read_cases
@@ -67,6 +68,13 @@ class LearningCurve(BaseModel):
     """Cases that must stay with a person (sensitive, explicit) checked after learning."""
     regressions: list[str]
     """Case ids a person must handle that the bot answered after learning (must be empty)."""
+    answered_after: int = 0
+    """Turns answered in the replay."""
+    learned_answers_cited: int = 0
+    """...of which cite an approved learned answer."""
+    hallucinated_after: list[str] = []
+    """Replayed case ids with an answered turn that counts as a hallucination (a value no cited
+    chunk states, a forbidden phrase, no citation): must be empty."""
 
     def overall(self) -> tuple[float | None, float | None]:
         before = sum(t.cases_before for t in self.topics)
@@ -147,7 +155,23 @@ def learning_curve(
         regressions=[
             c.id for c, r in zip(replay, after, strict=True) if _must_stay(c) and not _handed_off(r)
         ],
+        **_answers(after),
     )
+
+
+def _answers(records: list[CaseRecord]) -> dict:
+    """How the replay's answers stand: how many, how many quote a learned answer, and which
+    hallucinate by the suite's own definition (``evals.metrics.hallucination``)."""
+    answered = [(r, t) for r in records for t in r.turns if t.kind == "answer"]
+    return {
+        "answered_after": len(answered),
+        "learned_answers_cited": sum(
+            any(c.source == "learned" for c in t.citations) for _, t in answered
+        ),
+        "hallucinated_after": list(
+            dict.fromkeys(r.case.id for r, t in answered if hallucination(r, t) is not None)
+        ),
+    }
 
 
 def _must_stay(case: Case) -> bool:

@@ -99,7 +99,9 @@ def _learning_lines(curve: dict | None) -> list[str]:
         f"| **all topics** | {_pct(curve['handoff_rate_before'])} | {_pct(curve['handoff_rate_after'])} |",
         "",
         f"Cases a person must handle (sensitive, explicit) answered by the bot after learning: "
-        f"**{len(curve['regressions'])}** of {curve['still_with_people']}.",
+        f"**{len(curve['regressions'])}** of {curve['still_with_people']}. Answered turns after "
+        f"learning: {curve['answered_after']}, {curve['learned_answers_cited']} quoting a learned "
+        f"answer, **{len(curve['hallucinated_after'])}** hallucinated.",
         "",
     ]
     return lines

@@ -139,9 +139,16 @@ def _learning(
         f"{curve.still_with_people} cases that must stay with a person, "
         f"{len(curve.regressions)} answered by the bot after learning"
     )
+    console.print(
+        f"after learning: {curve.answered_after} answered turns, {curve.learned_answers_cited} "
+        f"quoting a learned answer, {len(curve.hallucinated_after)} hallucinated"
+    )
     return [
         f"{report.set}: learning taught the bot to answer {cid}, which a person must handle"
         for cid in curve.regressions
+    ] + [
+        f"{report.set}: after learning, the answer to {cid} states what no cited chunk says"
+        for cid in curve.hallucinated_after
     ]
 
 

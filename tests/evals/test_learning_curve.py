@@ -74,6 +74,9 @@ def test_the_learning_curve_goes_down_and_sensitive_cases_stay_with_people(small
     assert rates["legal"] == (1.0, 1.0)  # learned, approved, and still a person's job
     assert rates["returns"] == (0.0, 0.0)
     assert curve.regressions == [] and curve.still_with_people == 1
+    assert curve.hallucinated_after == []
+    # returns-1 quotes the KB; engraving and careers now quote what people answered
+    assert curve.answered_after == 4 and curve.learned_answers_cited == 3
     assert curve.resolutions == 4
     assert curve.proposals == 3  # the two engraving answers merged into one
     before, after = curve.overall()
@@ -105,3 +108,18 @@ def test_a_replay_set_is_played_after_learning(small_set, tmp_path):
     [engraving] = [t for t in curve.topics if t.topic == "engraving"]
     assert (engraving.cases_before, engraving.cases_after) == (2, 1)
     assert engraving.rate_after == 0.0
+
+
+def test_answers_after_learning_are_checked_for_hallucinations():
+    from evals.learning import _answers
+    from evals.records import CaseRecord
+    from tests.evals.helpers import answer, case
+
+    grounded = CaseRecord(case=case(id="ok"), set_name="s", turns=[answer(1)])
+    invented = CaseRecord(
+        case=case(id="bad"),
+        set_name="s",
+        turns=[answer(1, text="You can return unworn items within 90 days of delivery.")],
+    )
+    found = _answers([grounded, invented])
+    assert found["answered_after"] == 2 and found["hallucinated_after"] == ["bad"]
