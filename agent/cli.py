@@ -13,6 +13,7 @@ from rich.table import Table
 
 from agent.errors import EscalationError
 from agent.helpdesk.cli import outbox_command
+from agent.helpdesk.inbox_cli import inbox_command
 from agent.metrics.cli import report_command
 from agent.settings import Settings
 from evals.cli import eval_command
@@ -286,6 +287,18 @@ def chat(
 
 
 @app.command()
+def reply(
+    conversation: str,
+    text: str,
+    agent_name: Annotated[str, typer.Option("--agent")] = "agent",
+    config: ConfigOpt = None,
+) -> None:
+    """A person's line to the shopper while they own the conversation (kept for the hand-back)."""
+    _agent(config).agent_message(conversation, text, agent=agent_name)
+    console.print(f"sent to {conversation} as {agent_name}")
+
+
+@app.command()
 def resolve(
     conversation: str,
     resolution: str,
@@ -336,6 +349,7 @@ def triggers(
 app.command("eval")(eval_command)
 app.command("report")(report_command)
 app.command("outbox")(outbox_command)
+app.command("inbox")(inbox_command)
 
 from evals.bench.cli import bench_command  # noqa: E402  (light: its work is imported lazily)
 

@@ -22,6 +22,7 @@ from agent.errors import ConversationError, InputError, KnowledgeError
 from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
+from agent.helpdesk.local_inbox import LocalInbox
 from agent.llm import LLM, make_llm
 from agent.message import clean
 from agent.metrics import EventLog
@@ -380,6 +381,8 @@ class EscalationAgent:
         self._observe(record_resolution, cid, resolved)
         if resolved.get("handoff_id"):
             self.board.closed(resolved["handoff_id"])
+            if self.settings.helpdesk.kind == "local":  # the built-in inbox is ours to close
+                LocalInbox(self.store).close_ticket(resolved["handoff_id"])
         return self.conversation(cid)
 
     def agent_message(self, conversation_id: str, text: str, *, agent: str = "agent") -> None:

@@ -101,5 +101,13 @@ class LocalInbox:
             return Ticket(**direct.value)
         return next((t for t in self.tickets() if t.id == ticket_id), None)
 
+    def close_ticket(self, ticket_id: str) -> bool:
+        """Mark a ticket closed (its conversation was resolved); False if there is none."""
+        item = self.store.get(INBOX, ticket_id)
+        if item is None:
+            return False
+        self.store.put(INBOX, ticket_id, {**item.value, "status": "closed"}, index=False)
+        return True
+
     def close(self) -> None:
         """Nothing to release: the store belongs to the caller."""
