@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.learning.book import ProposalBook
+from agent.learning.propose import Checks, draft_proposal, file_proposal, similarity_for
 from agent.state import ConversationState
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,6 @@ def learn(state: ConversationState, runtime: Runtime[Context]) -> dict:
     if not resolution or runtime.store is None or not ctx.settings.learning.propose:
         return {}
     try:
-        from agent.learning.propose import Checks, draft_proposal, file_proposal, similarity_for
-
         book = ProposalBook(runtime.store)
         proposal = draft_proposal(dict(state), resolution, Checks(ctx.retriever, ctx.settings))
         if proposal is None:
