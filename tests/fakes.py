@@ -96,3 +96,20 @@ SAMPLE_KB = [
         "Battery",
     ),
 ]
+
+
+# A customer record as a store's runtime would send it (CRM plus orders).
+DANA = {
+    "name": "Dana Reyes",
+    "email": "dana@example.com",
+    "tier": "standard",
+    "orders": [
+        {
+            "id": "NW-10482",
+            "status": "delivered",
+            "total": 129.0,
+            "currency": "USD",
+            "items": [{"sku": "TEE-M", "name": "Black tee", "qty": 2}],
+        }
+    ],
+}

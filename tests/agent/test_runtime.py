@@ -8,22 +8,7 @@ from agent.errors import ConversationError, InputError, VectorStoreError
 from agent.llm import Claim, Draft
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
-from tests.fakes import SAMPLE_KB, LexicalRetriever, ScriptedLLM
-
-DANA = {
-    "name": "Dana Reyes",
-    "email": "dana@example.com",
-    "tier": "standard",
-    "orders": [
-        {
-            "id": "NW-10482",
-            "status": "delivered",
-            "total": 129.0,
-            "currency": "USD",
-            "items": [{"sku": "TEE-M", "name": "Black tee", "qty": 2}],
-        }
-    ],
-}
+from tests.fakes import DANA, SAMPLE_KB, LexicalRetriever, ScriptedLLM
 
 
 def clock():

@@ -39,7 +39,7 @@ from agent.nodes.respond import EXTRACTIVE_NOTE
 from agent.reply import BotReply
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
-from tests.fakes import SAMPLE_KB, LexicalRetriever, ScriptedLLM
+from tests.fakes import DANA, SAMPLE_KB, LexicalRetriever, ScriptedLLM
 
 KB_ROOT = Path(__file__).resolve().parents[2] / "evals" / "sets" / "sample-store" / "kb"
 KINDS = set(BotReply.model_fields["kind"].annotation.__args__)  # type: ignore[union-attr]
@@ -93,20 +93,6 @@ HOSTILE: dict[str, str | bytes] = {
 }
 
 FOLLOW_UP = {"nul-inside", "lone-surrogates", "invalid-utf8", "bidi-override", "200k", "zalgo"}
-DANA = {
-    "name": "Dana Reyes",
-    "email": "dana@example.com",
-    "tier": "standard",
-    "orders": [
-        {
-            "id": "NW-10482",
-            "status": "delivered",
-            "total": 129.0,
-            "currency": "USD",
-            "items": [{"sku": "TEE-M", "name": "Black tee", "qty": 2}],
-        }
-    ],
-}
 ODD_CUSTOMERS = {
     "unicode-name": {
         "name": "\u0639\u0645\u0631 \u674e \u03a9mega \U0001f642",

@@ -10,23 +10,10 @@ import respx
 from agent.context_block import context_block
 from agent.package import HandoffPackage, ProductContext, ShopperMessages, SuggestedResolution
 from agent.state import Citation, Customer, Extracted, Order, Sentiment, TriggerHit, Turn
+from tests.fakes import DANA as FAKE_DANA
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
-DANA = {
-    "id": "cus_5521",
-    "name": "Dana Reyes",
-    "email": "dana@example.com",
-    "tier": "standard",
-    "orders": [
-        {
-            "id": "NW-10482",
-            "status": "delivered",
-            "total": 129.0,
-            "currency": "USD",
-            "items": [{"sku": "TEE-M", "name": "Black tee", "qty": 2}],
-        }
-    ],
-}
+DANA = {**FAKE_DANA, "id": "cus_5521"}
 
 
 class Clock:
