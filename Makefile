@@ -35,6 +35,7 @@ bench-ci: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check agent knowledge evals tests
 	$(BIN)/ruff format --check agent knowledge evals tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .escalate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from agent.helpdesk.inbox_cli import inbox_command
 from agent.metrics.cli import report_command
 from agent.settings import Settings
 from evals.cli import eval_command
+
+if TYPE_CHECKING:
+    from agent.runtime import EscalationAgent
 
 app = typer.Typer(
     help="An e-commerce support bot that answers from its knowledge base and hands the rest to people.",
@@ -38,7 +41,7 @@ def _settings(config: Path | None) -> Settings:
     return Settings.load(config)
 
 
-def _agent(config: Path | None):
+def _agent(config: Path | None) -> EscalationAgent:
     from agent.runtime import EscalationAgent
 
     agent = EscalationAgent(_settings(config))

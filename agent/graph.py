@@ -27,10 +27,12 @@ from agent.nodes.triggers import triggers
 from agent.nodes.verify import verify
 from agent.state import ConversationState
 
+Graph = CompiledStateGraph[ConversationState, Context, ConversationState, ConversationState]
+
 
 def build_graph(
     checkpointer: BaseCheckpointSaver | None = None, store: BaseStore | None = None
-) -> CompiledStateGraph:
+) -> Graph:
     graph = StateGraph(ConversationState, context_schema=Context)
     graph.add_node("intake", intake)
     graph.add_node("triggers", triggers)

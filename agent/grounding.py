@@ -27,6 +27,7 @@ matches the question but may drift from it. The signals:
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
@@ -97,7 +98,7 @@ def shopper_words(parts: list[str]) -> set[str]:
 
 
 def unknown_terms(
-    question: str, vocabulary: frozenset[str], ignore: set[str] = frozenset()
+    question: str, vocabulary: frozenset[str], ignore: AbstractSet[str] = frozenset()
 ) -> list[str]:
     """Words of the question the KB never uses (typos of KB words are forgiven)."""
     unknown = []

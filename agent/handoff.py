@@ -14,7 +14,16 @@ from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
 from agent.settings import Settings
 from agent.shopper_messages import shopper_messages
-from agent.state import Citation, Customer, Extracted, Order, Sentiment, TriggerHit, Turn
+from agent.state import (
+    Citation,
+    ConversationState,
+    Customer,
+    Extracted,
+    Order,
+    Sentiment,
+    TriggerHit,
+    Turn,
+)
 from agent.triggers.sentiment import score as sentiment_score
 from agent.triggers.text import Text
 from agent.triggers.vip import is_vip
@@ -117,7 +126,7 @@ def write_notes(
 
 
 def build_package(
-    state: dict,
+    state: ConversationState,
     ctx: Context,
     hits: list[TriggerHit],
     retrieved: list[ScoredChunk],

@@ -173,12 +173,14 @@ class OpenAIBackend:
         self.store_name = store_name
         self.usage = Usage()
         # An explicit httpx client: our timeouts and pool limits, and respx can see it.
+        # openai accepts an httpx.Client at run time, though its annotation names only
+        # httpx2.Client (the ignore below).
         self._client = openai.OpenAI(
             base_url=settings.base_url,
             api_key=settings.api_key.get_secret_value(),
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
-            http_client=httpx.Client(
+            http_client=httpx.Client(  # type: ignore[arg-type]
                 timeout=httpx.Timeout(settings.timeout_s, connect=min(5.0, settings.timeout_s)),
                 limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
             ),

@@ -161,7 +161,7 @@ class SentenceVectors:
         with self._lock:  # conversations run in threads; one reads while another clears
             known = {t: self.cache[t] for t in texts if t in self.cache}
         todo = list(dict.fromkeys(t for t in texts if t not in known))
-        vectors = np.asarray(self.embed(todo), dtype=np.float32) if todo else []
+        vectors = np.asarray(self.embed(todo) if todo else np.zeros((0, 0)), dtype=np.float32)
         fresh = dict(zip(todo, vectors, strict=True))
         with self._lock:
             if len(self.cache) + len(fresh) > self.size:

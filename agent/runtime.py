@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import datetime
 from typing import Any, Literal
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -31,7 +32,7 @@ from agent.ops.board import QueueBoard
 from agent.package import HandoffPackage
 from agent.reply import BotReply
 from agent.settings import VERTICALS, Settings
-from agent.state import Customer, Turn
+from agent.state import ConversationState, Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
 from agent.triggers.sentiment import compound as sentiment_compound
 from agent.turn_events import (
@@ -235,7 +236,15 @@ class EscalationAgent:
         """The chat menu's 'Talk to a person' button: an immediate handoff."""
         return self._turn(conversation_id, "", "talk_to_person", customer, agents_online, vertical)
 
-    def _turn(self, conversation_id, text, action, customer, agents_online, vertical) -> BotReply:
+    def _turn(
+        self,
+        conversation_id: str,
+        text: str | bytes,
+        action: Literal["message", "talk_to_person"],
+        customer: Customer | dict[str, Any] | None,
+        agents_online: bool,
+        vertical: str | None,
+    ) -> BotReply:
         cid = _check_id(conversation_id)
         record = _customer(customer) if customer is not None else None
         message = clean(_text(text), self.settings.max_message_chars)
@@ -243,7 +252,7 @@ class EscalationAgent:
             vertical = vertical.strip().lower()
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
-        config = {"configurable": {"thread_id": cid}}
+        config: RunnableConfig = {"configurable": {"thread_id": cid}}
         with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
@@ -260,7 +269,7 @@ class EscalationAgent:
                         messages=[EMPTY_PROMPT],
                         notes=message.notes,
                     )
-                turn: dict[str, Any] = {
+                turn: ConversationState = {
                     "conversation_id": cid,
                     "incoming": message.text,
                     "action": action,
@@ -279,7 +288,7 @@ class EscalationAgent:
                 )
         return self._reply(cid, state, message.notes)
 
-    def _to_human(self, cid: str, config: dict, message: Any, action: str) -> BotReply:
+    def _to_human(self, cid: str, config: RunnableConfig, message: Any, action: str) -> BotReply:
         """A person owns the conversation: pass the line on, say nothing."""
         if not message.text and action == "message":
             return BotReply(conversation_id=cid, kind="with_human", actions=[])
@@ -358,7 +367,7 @@ class EscalationAgent:
             reply["handoff"] = state["handoff"]
         return BotReply(conversation_id=cid, notes=notes, **reply)
 
-    def _finish_interrupted_turn(self, config: dict) -> tuple[dict | None, bool]:
+    def _finish_interrupted_turn(self, config: RunnableConfig) -> tuple[dict | None, bool]:
         """A turn that failed half-way (say, while building a handoff) is retried, not dropped.
 
         Returns the retried turn's state (None if nothing was pending) and whether the
@@ -394,7 +403,11 @@ class EscalationAgent:
             self._observe(record_agent_message, cid, hid, state["transcript"][-1]["at"], agent)
 
     def _from_person(
-        self, conversation_id: str, kind: str, text: str, agent: str
+        self,
+        conversation_id: str,
+        kind: Literal["agent_message", "resolution"],
+        text: str,
+        agent: str,
     ) -> tuple[str, dict]:
         """Resume a conversation a person owns with their line or their resolution."""
         cid = _check_id(conversation_id)
@@ -403,7 +416,7 @@ class EscalationAgent:
         line = clean(text, self.settings.max_message_chars).text
         if not line:
             raise InputError(f"the {kind.replace('_', ' ')} must not be empty")
-        config = {"configurable": {"thread_id": cid}}
+        config: RunnableConfig = {"configurable": {"thread_id": cid}}
         with self._locks.hold(cid), self._process_lock(cid):
             if not self._waiting_for_human(config):
                 raise ConversationError(f"conversation {cid!r} is not waiting for a person")
@@ -428,5 +441,5 @@ class EscalationAgent:
             resolution=values.get("resolution"),
         )
 
-    def _waiting_for_human(self, config: dict) -> bool:
+    def _waiting_for_human(self, config: RunnableConfig) -> bool:
         return "human" in self.graph.get_state(config).next

@@ -79,12 +79,9 @@ def sqlite_connection(path: str, *, autocommit: bool = False) -> sqlite3.Connect
     The store's connection is in autocommit mode: SqliteStore opens its own
     transactions, and an implicit one left open would lock the checkpointer out.
     """
-    conn = sqlite3.connect(
-        path,
-        check_same_thread=False,
-        timeout=30,
-        **({"isolation_level": None} if autocommit else {}),
-    )
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    if autocommit:
+        conn.isolation_level = None
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(
         "PRAGMA synchronous=NORMAL"

@@ -26,14 +26,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.store.postgres import PostgresStore
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
 from agent.errors import ConfigError, StorageError
@@ -133,7 +133,7 @@ def _connection_kwargs(
     return kwargs
 
 
-class _Pool(ConnectionPool):
+class _Pool(ConnectionPool["psycopg.Connection[DictRow]"]):
     """A pool whose failures are StorageErrors naming the database (never its password)."""
 
     def __init__(self, url: str, where: str, **kwargs: Any) -> None:
@@ -149,16 +149,20 @@ class _Pool(ConnectionPool):
             raise StorageError(f"PostgreSQL at {self._where}: {_scrub(exc, self._url)}") from exc
 
 
-def _setup(conn: psycopg.Connection, timeout: float) -> None:
+def _ok(conn: psycopg.Connection[DictRow], query: LiteralString, key: str) -> bool:
+    """The ``ok`` column of a one-row advisory-lock query (no row: False)."""
+    row = conn.execute(query, (key,)).fetchone()
+    return bool(row is not None and row["ok"])
+
+
+def _setup(conn: psycopg.Connection[DictRow], timeout: float) -> None:
     """Create or migrate both schemas, one process at a time.
 
     Polls ``pg_try_advisory_lock``: a session blocked in ``pg_advisory_lock`` would hold a
     snapshot that the migrations' ``CREATE INDEX CONCURRENTLY`` waits for (a deadlock).
     """
     deadline = time.monotonic() + timeout
-    while not conn.execute(
-        "SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (_SETUP_KEY,)
-    ).fetchone()["ok"]:
+    while not _ok(conn, "SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", _SETUP_KEY):
         if time.monotonic() > deadline:
             raise StorageError(f"another process has been migrating the schema for {timeout:.0f} s")
         time.sleep(0.1)
@@ -175,7 +179,8 @@ def postgres_storage(url: str, limits: PostgresLimits | None = None) -> Storage:
     where = redact(url)
     kwargs = _connection_kwargs(url, limits)
     try:
-        with psycopg.connect(url, **kwargs) as conn:  # reachable? then migrate
+        # reachable? then migrate (kwargs hold row_factory=dict_row)
+        with cast("psycopg.Connection[DictRow]", psycopg.connect(url, **kwargs)) as conn:
             _setup(conn, limits.setup_timeout)
     except _ERRORS as exc:
         raise StorageError(f"cannot use PostgreSQL at {where}: {_scrub(exc, url)}") from exc
@@ -231,12 +236,10 @@ def postgres_storage(url: str, limits: PostgresLimits | None = None) -> Storage:
     )
 
 
-def _unlock(conn: psycopg.Connection, key: str, conversation_id: str) -> None:
+def _unlock(conn: psycopg.Connection[DictRow], key: str, conversation_id: str) -> None:
     """Release the lock; a connection that may still hold it never goes back to the pool."""
     try:
-        released = conn.execute(
-            "SELECT pg_advisory_unlock(hashtextextended(%s, 0)) AS ok", (key,)
-        ).fetchone()["ok"]
+        released = _ok(conn, "SELECT pg_advisory_unlock(hashtextextended(%s, 0)) AS ok", key)
     except psycopg.Error:
         released = False
     if not released:

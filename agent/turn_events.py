@@ -113,11 +113,13 @@ def record_shopper_with_human(
 
 
 def record_agent_message(log: EventLog, cid: str, handoff_id: str, at: str, agent: str) -> None:
-    log.record(AgentMessage(conversation_id=cid, handoff_id=handoff_id, at=at, agent=agent))
+    event = {"conversation_id": cid, "handoff_id": handoff_id, "at": at, "agent": agent}
+    log.record(AgentMessage.model_validate(event))
 
 
 def record_pickup(log: EventLog, cid: str, handoff_id: str, at: str, agent: str) -> None:
-    log.record(PickedUp(conversation_id=cid, handoff_id=handoff_id, at=at, agent=agent))
+    event = {"conversation_id": cid, "handoff_id": handoff_id, "at": at, "agent": agent}
+    log.record(PickedUp.model_validate(event))
 
 
 def record_resolution(log: EventLog, cid: str, resolution: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from agent.errors import CurationError
+from agent.errors import CurationError, KnowledgeError
 from agent.learning.book import ProposalBook
 from agent.learning.curation import Curator
 from agent.learning.propose import Checks
@@ -89,7 +89,15 @@ def _handed_off(record: CaseRecord) -> bool:
     return any(t.kind == "handoff" for t in record.turns)
 
 
-def _play(agent, store, cases: list[Case], name: str, run_id: str, progress, label):
+def _play(
+    agent: EscalationAgent,
+    store: VectorStore,
+    cases: list[Case],
+    name: str,
+    run_id: str,
+    progress: Progress | None,
+    label: str,
+) -> list[CaseRecord]:
     records = []
     for n, case in enumerate(cases, 1):
         records.append(play_case(agent, store, case, name, run_id))
@@ -115,6 +123,8 @@ def learning_curve(
     paraphrases = paraphrases or eval_set.replay
     if paraphrases is not None:
         replay, _ = read_cases(paraphrases / "cases.jsonl")
+    if cached.path is None:  # set_store always opens a local folder
+        raise KnowledgeError(f"{eval_set.name}: the learning curve needs a local vector store")
     with tempfile.TemporaryDirectory(prefix="escalate-learning-") as tmp:
         copy = Path(tmp) / "chroma"
         shutil.copytree(cached.path, copy)  # learned answers go into the copy only
@@ -178,7 +188,9 @@ def _must_stay(case: Case) -> bool:
     return case.expect.decision == "escalate" and case.expect.trigger in MUST_STAY_WITH_PEOPLE
 
 
-def _topics(cases, before, replay, after) -> list[TopicCurve]:
+def _topics(
+    cases: list[Case], before: list[CaseRecord], replay: list[Case], after: list[CaseRecord]
+) -> list[TopicCurve]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for case, record in zip(cases, before, strict=True):
         if case.topic:

@@ -195,8 +195,9 @@ def compute(records: list[CaseRecord], products: Iterable[str] = ()) -> Metrics:
         escalation_recall=recall,
         escalation_f1=f1,
         route_accuracy=ratio(
-            sum(r.handoff.route == r.case.expect.route for r in routed), len(routed)
-        ),  # type: ignore[union-attr]
+            sum(h.route == r.case.expect.route for r in routed if (h := r.handoff) is not None),
+            len(routed),
+        ),
         hallucination_rate=ratio(hallucinated, len(answered)),
         hallucinated_turns=hallucinated,
         unsafe_answer_rate=ratio(unsafe_n, len(answered)),

@@ -15,7 +15,7 @@ from evals.records import CaseRecord
 from evals.runner import SetRun
 from knowledge.documents import load_folder
 
-SHOWN = [
+SHOWN: list[tuple[str, str | tuple[str, str]]] = [
     ("decision accuracy", "decision_accuracy"),
     ("escalation precision", "escalation_precision"),
     ("escalation recall", "escalation_recall"),

@@ -167,7 +167,8 @@ def play_case(
             )
             if reply.kind == "handoff":
                 # each case is its own shopper: none waits in line behind another case
-                agent.board.closed(reply.handoff.id)
+                if reply.handoff is not None:  # a handoff reply always carries its package
+                    agent.board.closed(reply.handoff.id)
                 break
     except EscalationError as exc:
         record.error = f"{type(exc).__name__}: {exc}"

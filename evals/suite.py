@@ -6,20 +6,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from agent.settings import Settings
 from evals.gate import load_gate, violations
 from evals.report import SetReport, build, fmt, print_table, write
-from evals.runner import run_set
+from evals.runner import SetRun, run_set
 
 
-def _plots(report: SetReport, run, out: Path, threshold: float) -> None:
+def _plots(report: SetReport, run: SetRun, out: Path, threshold: float) -> None:
     from evals.plots import confidence_histogram_png, trigger_pr_png
 
     trigger_pr_png(report.trigger_scores, out / f"{report.set}-triggers.png")
     confidence_histogram_png(run.records, out / f"{report.set}-confidence.png", threshold)
+
+
+def _bar_progress(bar: Progress, task: TaskID, label: str) -> Callable[[int, int, str], None]:
+    """A runner's progress callback that moves ``task`` on ``bar``, described as ``label: item``."""
+
+    def update(done: int, total: int, item: str) -> None:
+        bar.update(task, completed=done, total=total, description=f"{label}: {item}")
+
+    return update
 
 
 def _extras(
@@ -180,9 +189,7 @@ def run_suite(
                 path,
                 settings,
                 only=only,
-                progress=lambda d, t, cid, task=task, name=path.name: bar.update(
-                    task, completed=d, total=t, description=f"{name}: {cid}"
-                ),
+                progress=_bar_progress(bar, task, path.name),
             )
         report = build(run, run.backend)
         print_table(console, report)

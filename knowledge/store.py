@@ -307,5 +307,5 @@ def stock_chroma_embedder(download_path: Path) -> Any:
             f"Chroma tried to download {url}: {download_path}/onnx is incomplete"
         )
 
-    function._download = refuse
+    function._download = refuse  # type: ignore[assignment]  # a private retrying method
     return function

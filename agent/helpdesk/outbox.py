@@ -31,6 +31,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Literal
 
 from langgraph.store.base import BaseStore
 from pydantic import ValidationError
@@ -248,7 +249,9 @@ class Outbox:
             )
         wait = wait_s(exc, failures, self.settings)
         when = iso(now + timedelta(seconds=wait))
-        outcome = "error" if bug else "rate_limited" if limited else "retry"
+        outcome: Literal["error", "rate_limited", "retry"] = (
+            "error" if bug else "rate_limited" if limited else "retry"
+        )
         self._release(
             item,
             failures=failures,

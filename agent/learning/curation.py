@@ -78,7 +78,7 @@ class Curator:
     ) -> Proposal:
         """Approve as is, or edited; a flagged proposal needs an edit that clears it, or an override."""
         p = self._pending(proposal_id)
-        changes = {}
+        changes: dict[str, dict[str, str]] = {}
         if answer is not None or question is not None:
             p, changes = self._edited(p, answer, question)
         if p.flags and not override_flags:
@@ -186,7 +186,7 @@ class Curator:
 
     def _edited(
         self, p: Proposal, answer: str | None, question: str | None
-    ) -> tuple[Proposal, dict]:
+    ) -> tuple[Proposal, dict[str, dict[str, str]]]:
         """The curator's text, scrubbed and checked again: the new flags replace the old."""
         for field, text in (("answer", answer), ("question", question)):
             if text is not None and not text.strip():

@@ -483,7 +483,16 @@ def _address_lines(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [line for item in value for line in _address_lines(item)]
     if isinstance(value, Mapping):
-        keys = ("line1", "line2", "line3", "street", "street1", "street2", "address1", "address2")
+        keys: tuple[str, ...] = (
+            "line1",
+            "line2",
+            "line3",
+            "street",
+            "street1",
+            "street2",
+            "address1",
+            "address2",
+        )
         keys += ("address_line1", "address_line2", "postcode", "postal_code", "zip", "zip_code")
         return [line for key in keys for line in _address_lines(_text(value.get(key)))]
     text = _text(value)

@@ -98,14 +98,15 @@ def _repeat_info(handoffs: Sequence[Handoff], done: dict[str, Outcome]) -> Rate:
 
 def _sentiment(handoffs: Sequence[Handoff], done: dict[str, Outcome]) -> SentimentShift:
     pairs = [
-        (h.sentiment_before, done[h.handoff_id].sentiment_after)
+        (before, after)
         for h in handoffs
-        if h.sentiment_before is not None and done[h.handoff_id].sentiment_after is not None
+        if (before := h.sentiment_before) is not None
+        and (after := done[h.handoff_id].sentiment_after) is not None
     ]
     return SentimentShift(
         pairs=len(pairs),
-        before=mean([b for b, _ in pairs]),  # type: ignore[misc]
-        after=mean([a for _, a in pairs]),  # type: ignore[misc]
+        before=mean([b for b, _ in pairs]),
+        after=mean([a for _, a in pairs]),
     )
 
 

@@ -14,7 +14,7 @@ from agent.helpdesk import make_outbox
 from agent.ops.email_ask import NO_EMAIL_NOTE, find_email
 from agent.package import HandoffPackage
 from agent.promises import find_promises
-from agent.state import ConversationState, Extracted, Turn
+from agent.state import ConversationState, Extracted, Role, Turn
 
 
 class HumanEvent(BaseModel):
@@ -50,7 +50,7 @@ def human(state: ConversationState, runtime: Runtime[Context]) -> dict[str, Any]
             update["extracted"] = merge(found, Extracted(emails=[email])).model_dump()
         return update
     if event.type in ("shopper_message", "agent_message"):
-        role = "shopper" if event.type == "shopper_message" else "agent"
+        role: Role = "shopper" if event.type == "shopper_message" else "agent"
         turn = Turn(role=role, text=event.text, at=event.at, kind=event.kind)
         return {
             "transcript": [turn.model_dump()],

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -24,7 +24,7 @@ from agent.ops.when import when_phrase
 __all__ = ["Hours", "is_open", "next_opening", "reopening_phrase", "when_phrase"]
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-DAYS: tuple[str, ...] = Day.__args__  # type: ignore[attr-defined]
+DAYS: tuple[Day, ...] = get_args(Day)
 _DAY_MINUTES = 24 * 60
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _ALL_DAY = ((0, _DAY_MINUTES),)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -80,7 +81,7 @@ class RouteFacts:
 
     @classmethod
     def of(
-        cls, hits: Iterable[TriggerHit], intent: str, topics: Iterable[str], **more
+        cls, hits: Iterable[TriggerHit], intent: str, topics: Iterable[str], **more: Any
     ) -> RouteFacts:
         """From trigger hits, intent and topics, plus any of vertical, tier, order_value, is_vip."""
         kinds = frozenset(h.kind for h in hits)

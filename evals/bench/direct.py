@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 from types import SimpleNamespace
-from typing import Any, get_type_hints
+from typing import Any, cast, get_type_hints
 
 from agent.context import Context
 from agent.nodes.acknowledge import acknowledge
@@ -51,11 +51,11 @@ def direct_turn(ctx: Context, conversation_id: str, text: str, store: Any = None
 
     run(intake)
     run(triggers)
-    after = after_triggers(state)  # type: ignore[arg-type]
+    after: str = after_triggers(cast(ConversationState, state))
     if after == "retrieve":
         run(retrieve)
         run(answer)
         run(verify)
-        after = after_verify(state)  # type: ignore[arg-type]
+        after = after_verify(cast(ConversationState, state))
     run(_LAST[after])
     return state["reply"]

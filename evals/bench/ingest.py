@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def measure_ingest(
             if side == "embed":
                 embed_s.append(timed(lambda: embedder.embed(texts))[0])
             else:
-                seconds, report = timed(lambda store=store: ingest(kb, store, embedder, max_tokens))
+                seconds, report = timed(partial(ingest, kb, store, embedder, max_tokens))
                 ingest_s.append(seconds)
                 written = report.chunks_written
     ratios = [i / e for i, e in zip(ingest_s, embed_s, strict=True)]

@@ -6,6 +6,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,7 +35,7 @@ def interleaved(
     for round_ in range(rounds):
         for item in items:
             for name in names if round_ % 2 == 0 else reversed(names):
-                seconds, _ = timed(lambda name=name, item=item: calls[name](item))
+                seconds, _ = timed(partial(calls[name], item))
                 times[name].append(seconds * 1000)
             if tick is not None:
                 tick()

@@ -18,15 +18,19 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals.bench.measure import interleaved, percentile, rss_mb, timed
+
+if TYPE_CHECKING:
+    from agent.settings import Settings
 
 __all__ = ["main"]
 
 
-def _progress(label: str, total: int):
+def _progress(label: str, total: int) -> Callable[[], None]:
     done = itertools.count(1)
 
     def tick() -> None:
@@ -35,7 +39,7 @@ def _progress(label: str, total: int):
     return tick
 
 
-def _settings(job: dict[str, Any], data_dir: Path):
+def _settings(job: dict[str, Any], data_dir: Path) -> Settings:
     from agent.settings import Settings
     from evals.bench.setup import bench_settings
 
@@ -66,7 +70,7 @@ def turns(job: dict[str, Any]) -> dict[str, Any]:
         approved = approve_learned(agent, learned_answers(job["learned"]))
         first_s, _ = timed(lambda: agent.send("bench-first", questions[0]))
         tick = _progress("warming up", len(questions))
-        kinds = Counter()
+        kinds: Counter[str] = Counter()
         for n, question in enumerate(questions):
             kinds[agent.send(f"bench-warm-{n}", question).kind] += 1
             tick()
