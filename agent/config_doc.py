@@ -36,12 +36,14 @@ def field_docs(model: type[BaseModel]) -> dict[str, str]:
             tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
         except (OSError, TypeError):
             continue
-        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        first = tree.body[0] if tree.body else None
+        body = first.body if isinstance(first, ast.ClassDef) else []
         for node, after in zip(body, [*body[1:], None], strict=True):
-            doc = getattr(after, "value", None) if isinstance(after, ast.Expr) else None
-            documented = isinstance(doc, ast.Constant) and isinstance(doc.value, str)
-            if documented and isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                docs[node.target.id] = " ".join(inspect.cleandoc(doc.value).split())
+            doc = after.value if isinstance(after, ast.Expr) else None
+            text = doc.value if isinstance(doc, ast.Constant) else None
+            target = node.target if isinstance(node, ast.AnnAssign) else None
+            if isinstance(text, str) and isinstance(target, ast.Name):
+                docs[target.id] = " ".join(inspect.cleandoc(text).split())
     return docs
 
 
@@ -63,7 +65,8 @@ def nested_model(ann: Any) -> tuple[str, type[BaseModel]] | None:
     args = get_args(inner)
     last = args[-1] if args else None
     if isinstance(last, type) and issubclass(last, BaseModel):
-        return {dict: ".<name>", list: "[]"}.get(get_origin(inner), ""), last
+        origin = get_origin(inner)
+        return (".<name>" if origin is dict else "[]" if origin is list else ""), last
     return None
 
 
@@ -82,7 +85,7 @@ def type_name(ann: Any) -> str:
     elif origin in (Union, types.UnionType):
         name = " or ".join(type_name(a) for a in args if a is not type(None))
     else:
-        plain = {str: "string", int: "integer", float: "number", bool: "boolean"}
+        plain: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
         plain.update({Path: "path", SecretStr: "secret string"})
         name = plain.get(inner, getattr(inner, "__name__", str(inner)))
     return f"{name} (optional)" if optional else name

@@ -57,7 +57,7 @@ class _Outer(BaseModel):
     """The name,
     over two lines."""
     undocumented: bool = False
-    inner: _Inner = _Inner()
+    inner: _Inner = _Inner(depth=3)
     many: dict[str, _Inner] = {}
     listed: list[_Inner] = []
     maybe: _Inner | None = None
