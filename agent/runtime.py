@@ -92,7 +92,8 @@ def _mood(text: str, values: dict) -> tuple[float, bool]:
 class StripedLocks:
     """A bounded set of locks: turns of one conversation never run at the same time.
 
-    (Across processes, route a conversation to one replica; see the README.)
+    (Across processes: a file lock with SQLite, an advisory lock with PostgreSQL; see
+    docs/deployment.md.)
     """
 
     def __init__(self, stripes: int = 256) -> None:

@@ -53,6 +53,7 @@ class LLMSettings(_Section):
     max_retries: int = Field(2, ge=0, le=10)
     """Retries on 429/5xx/timeouts, honouring Retry-After."""
     temperature: float = Field(0.0, ge=0, le=2)
+    """Sampling temperature; 0 keeps drafts as repeatable as the server allows."""
 
 
 class EmbeddingSettings(_Section):
@@ -241,13 +242,21 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(20_000, ge=100)
     """Longer shopper messages are cut to this many characters (and the cut is noted)."""
     llm: LLMSettings = LLMSettings()
+    """The chat model: any OpenAI-compatible server, or none (the offline extractive backend)."""
     embedding: EmbeddingSettings = EmbeddingSettings()
+    """The embedding model for the knowledge base and the questions."""
     knowledge: KnowledgeSettings = KnowledgeSettings()
+    """The vector store, chunking and retrieval."""
     triggers: TriggerSettings = TriggerSettings()
+    """When a conversation goes to a person before any answer is tried."""
     grounding: GroundingSettings = GroundingSettings()
+    """The gate every draft answer passes: below the threshold it is never sent."""
     handoff: HandoffSettings = HandoffSettings()
+    """Queues, routing rules, business hours and what the shopper hears at a handoff."""
     learning: LearningSettings = LearningSettings()
+    """Proposed answers from people's resolutions, and knowledge-gap reports."""
     helpdesk: HelpdeskSettings = HelpdeskSettings()
+    """Where handoff packages are delivered."""
 
     @classmethod
     def load(cls, path: Path | str | None = None, **overrides: Any) -> Settings:

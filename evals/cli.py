@@ -65,7 +65,7 @@ def eval_command(
     readme: Annotated[
         Path | None,
         typer.Option(
-            help="Write the figures into this file between <!-- eval:begin --> and <!-- eval:end -->."
+            help="Write the figures into this Markdown page (docs/evals.md) between <!-- eval:begin --> and <!-- eval:end -->."
         ),
     ] = None,
     config: Annotated[
@@ -82,7 +82,7 @@ def eval_command(
         )
     from evals.suite import run_suite
 
-    # the command as typed, without --readme, so the README says how to reproduce its figures
+    # the command as typed, without --readme, so docs/evals.md says how to reproduce its figures
     args = sys.argv[1:]
     if "--readme" in args:
         i = args.index("--readme")

@@ -1,6 +1,6 @@
 """The learning curve: play a set, let people resolve its handoffs, curate, play it again.
 
-Uses the optional ``topic`` and ``agent_resolution`` fields of eval-format.md.
+Uses the optional ``topic`` and ``agent_resolution`` fields of docs/eval-format.md.
 Runs on a *copy* of the set's cached vector store, so approved answers never
 leak into the next ordinary eval run.
 

@@ -1,4 +1,4 @@
-"""Every metric eval-format.md asks for, computed from what a run recorded.
+"""Every metric docs/eval-format.md asks for, computed from what a run recorded.
 
 A metric with nothing to measure (no answered turns, no explicit cases...) is
 None and shown as missing, never as zero.

@@ -1,4 +1,4 @@
-"""Writing an eval run's figures into the README between markers, so no number is typed."""
+"""Writing an eval run's figures into a docs page (docs/evals.md) between markers, so no number is typed."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _machine() -> str:
 
 
 def block(reports: list[SetReport], command: str) -> str:
-    """The Markdown the README shows: the command, when and where, and the figures."""
+    """The Markdown the page shows: the command, when and where, and the figures."""
     lines = [BEGIN, f"Produced by `{command}` on {datetime.now(UTC):%Y-%m-%d} ({_machine()}).", ""]
     for r in reports:
         lines += [

@@ -1,4 +1,4 @@
-"""The eval case format (shared/eval-format.md) as pydantic: a public contract.
+"""The eval case format (docs/eval-format.md) as pydantic: a public contract.
 
 :func:`read_cases` never stops at a bad line: each malformed case becomes a
 :class:`CaseProblem` naming the file, the line and the field.

@@ -40,6 +40,7 @@ class ZendeskSettings(_Section):
     email: str
     """The agent the API token belongs to (basic auth ``{email}/token:{api_token}``)."""
     api_token: SecretStr
+    """A Zendesk API token (Admin Center > Apps and integrations > Zendesk API)."""
 
     @property
     def host(self) -> str:
@@ -63,6 +64,7 @@ class GorgiasSettings(_Section):
     email: str
     """The Gorgias user the API key belongs to; also the author of the internal note."""
     api_key: SecretStr
+    """A Gorgias REST API key (basic auth ``{email}:{api_key}``)."""
 
     @property
     def host(self) -> str:
@@ -89,9 +91,13 @@ class HelpdeskSettings(_Section):
     kind: Kind = "local"
     """local: the built-in inbox in the records store (no helpdesk needed)."""
     zendesk: ZendeskSettings | None = None
+    """Credentials for ``kind = "zendesk"``."""
     freshdesk: FreshdeskSettings | None = None
+    """Credentials for ``kind = "freshdesk"``."""
     gorgias: GorgiasSettings | None = None
+    """Credentials for ``kind = "gorgias"``."""
     webhook: WebhookSettings | None = None
+    """Where and how to sign for ``kind = "webhook"``."""
     base_url: str | None = None
     """Override the vendor's API root (a self-hosted proxy, a test server)."""
     timeout_s: float = Field(10.0, gt=0, le=120)

@@ -36,7 +36,9 @@ class RoutingRule(BaseModel):
     topics: list[str] = []
     """Any sensitive topic that fired contains one of these, or matches it as a glob (``global.*``)."""
     intents: list[str] = []
+    """The handoff's intent is one of these (``returns``, ``shipping``, ``refund``, ``order_status``...)."""
     verticals: list[str] = []
+    """The conversation's vertical is one of these."""
     tiers: list[str] = []
     """Customer-record tiers, case-insensitive."""
     min_order_value: float | None = None

@@ -2,5 +2,5 @@
 
 synthetic (the KB generator) -> kb (built once, cached) -> embedding, ingest,
 retrieval, turns, model, throughput (the measures) -> report (rows, targets,
-pass/miss; terminal, JSON, Markdown, README block) -> cli.
+pass/miss; terminal, JSON, Markdown, docs/benchmarks.md block) -> cli.
 """

@@ -21,7 +21,7 @@ console = Console()
 
 
 def _command() -> str:
-    """The command as typed, without --readme, so the README says how to reproduce it."""
+    """The command as typed, without --readme, so docs/benchmarks.md says how to reproduce it."""
     args = sys.argv[1:]
     if "--readme" in args:
         i = args.index("--readme")
@@ -49,7 +49,7 @@ def bench_command(
     readme: Annotated[
         Path | None,
         typer.Option(
-            help="Write the table into this file between <!-- bench:begin --> and <!-- bench:end -->."
+            help="Write the table into this Markdown page (docs/benchmarks.md) between <!-- bench:begin --> and <!-- bench:end -->."
         ),
     ] = None,
     eval_cases: Annotated[

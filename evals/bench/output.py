@@ -1,4 +1,4 @@
-"""The report in three shapes (a terminal table, JSON, Markdown) and in the README."""
+"""The report in three shapes (a terminal table, JSON, Markdown) and in docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def _load(report: dict[str, Any]) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The Markdown report (also the README block, between the markers)."""
+    """The Markdown report (also the block in docs/benchmarks.md, between the markers)."""
     lines = [
         f"Produced by `{report['command']}` on {report['date']} "
         f"({_machine_line(report['machine'])}{_load(report)}).",
@@ -117,7 +117,7 @@ def to_json(rows: list[Row], measured: dict[str, Any], command: str) -> dict[str
 
 
 def write(report: dict[str, Any], out: Path | None, readme: Path | None) -> None:
-    """bench.json and bench.md under ``out``; the block between the README's markers."""
+    """bench.json and bench.md under ``out``; the block between the page's markers."""
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "bench.json").write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -31,7 +31,7 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class Options:
-    """How much to measure; the defaults are the README's run."""
+    """How much to measure; the defaults are the run in docs/benchmarks.md."""
 
     sizes: tuple[int, ...] = (1000, 10_000)
     rounds: int = 2

@@ -164,8 +164,8 @@ def test_json_and_markdown_shapes(tmp_path):
     )
 
 
-def test_the_readme_block_is_replaced_between_its_markers(tmp_path):
-    readme = tmp_path / "README.md"
+def test_the_docs_block_is_replaced_between_its_markers(tmp_path):
+    readme = tmp_path / "benchmarks.md"
     readme.write_text(f"# x\n\n## Benchmarks\n\n{BEGIN}\nold\n{END}\n\n## Next\n", encoding="utf-8")
     report = to_json(rows_from(measurements()), measurements(), "escalate bench")
     write(report, tmp_path / "out", readme)

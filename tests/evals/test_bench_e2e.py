@@ -32,7 +32,7 @@ SECTIONS = [
 def test_a_tiny_bench_runs_end_to_end_and_caches_its_kb(tmp_path):
     config = tmp_path / "store.toml"
     config.write_text(f'data_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
-    readme = tmp_path / "README.md"
+    readme = tmp_path / "benchmarks.md"
     readme.write_text(
         "## Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n", encoding="utf-8"
     )
