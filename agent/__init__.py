@@ -6,7 +6,7 @@ that ``import agent`` loads no model, client or database.
 
 from __future__ import annotations
 
-from importlib import import_module
+from importlib import import_module, metadata
 from typing import Any
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "LLMError",
     "Settings",
     "StorageError",
+    "__version__",
 ]
 
 _HOME = {
@@ -46,7 +47,17 @@ _HOME = {
 }
 
 
+def _version() -> str:
+    """The installed distribution's version; ``0+unknown`` when run from a bare source tree."""
+    try:
+        return metadata.version("escalation-agent")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read from the installed metadata when first asked for
+        return _version()
     if name in _HOME:
         return getattr(import_module(_HOME[name]), name)
     raise AttributeError(f"module 'agent' has no attribute {name!r}")

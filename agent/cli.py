@@ -359,6 +359,26 @@ from evals.bench.cli import bench_command  # noqa: E402  (light: its work is imp
 app.command("bench")(bench_command)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from agent import __version__
+
+        console.print(f"escalate {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Options read before any command (the app's help text is set on ``app``)."""
+
+
 def main() -> None:
     """Entry point: domain errors become one line and exit code 2."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -2,8 +2,8 @@
 
 Chroma's class looks for six files in ``DOWNLOAD_PATH/onnx`` and downloads an
 archive only when one is missing; it reads just model.onnx and tokenizer.json.
-We fill a temporary folder from the installed packages (model and tokenizer
-verified by sha256, the four small files generated), so it never downloads.
+We fill a temporary folder with our own files (model and tokenizer verified
+by sha256, the four small files generated), so it never downloads.
 
     python -m knowledge.embedder_bench [KB_FOLDER] [REPEATS]
 """

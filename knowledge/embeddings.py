@@ -1,9 +1,10 @@
 """Text to unit vectors: all-MiniLM-L6-v2 on ONNX Runtime by default, or an OpenAI-compatible endpoint.
 
-The local model and its tokenizer come from installed packages and are
-pinned by sha256; nothing is downloaded. Chroma's own ONNXMiniLM_L6_V2 pads
-every input to 256 word-pieces; sorting by length and running one input at a
-time pads nothing and is 10x faster or more on a 2-core CPU, with the same vectors.
+The local model (an installed package) and its tokenizer (kept in
+knowledge/vendored/) are pinned by sha256; nothing is downloaded. Chroma's own
+ONNXMiniLM_L6_V2 pads every input to 256 word-pieces; sorting by length and
+running one input at a time pads nothing and is 10x faster or more on a 2-core
+CPU, with the same vectors.
 """
 
 from __future__ import annotations

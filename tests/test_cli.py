@@ -84,3 +84,18 @@ def test_an_empty_knowledge_base_is_called_out(tmp_path):
     )
     assert result.exit_code == 0
     assert "knowledge base is empty" in result.output
+
+
+def test_version_prints_the_package_version_and_exits_0():
+    import agent
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"escalate {agent.__version__}"
+
+
+def test_version_does_not_need_a_command_or_a_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESCALATE_CONFIG", str(tmp_path / "missing.toml"))
+    result = runner.invoke(app, ["--version", "triggers"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("escalate ")

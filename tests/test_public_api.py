@@ -18,9 +18,28 @@ def test_public_surface_is_pinned():
         "LLMError",
         "Settings",
         "StorageError",
+        "__version__",
     ]
     for name in agent.__all__:
-        assert getattr(agent, name).__name__ == name
+        if name != "__version__":
+            assert getattr(agent, name).__name__ == name
+
+
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    assert agent.__version__ == version("escalation-agent")
+    assert agent.__version__[0].isdigit()
+
+
+def test_version_without_installed_metadata_is_a_valid_placeholder(monkeypatch):
+    from importlib import metadata
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    assert agent.__version__ == "0+unknown"
 
 
 def test_only_the_doors_import_openai_and_chromadb():

