@@ -9,6 +9,7 @@ from agent.context import Context
 from agent.context_block import context_block, opening_line, order_line
 from agent.dispatch import Dispatch
 from agent.errors import LLMError
+from agent.language import speaking
 from agent.llm import HandoffFacts, HandoffNotes
 from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
@@ -173,6 +174,7 @@ def build_package(
         topics,
         when=sent.wait,
         ask_email=sent.mode == "ask_email",
+        msgs=speaking(state, settings),
     )
     package = HandoffPackage(
         id=pid,
@@ -198,5 +200,6 @@ def build_package(
         context_block="",
         opening_line=opening_line(facts, orders, primary),
         shopper_messages=messages,
+        language=speaking(state, settings).language,
     )
     return package.model_copy(update={"context_block": context_block(package, vip)})

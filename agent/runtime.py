@@ -23,11 +23,14 @@ from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
 from agent.helpdesk.local_inbox import LocalInbox
+from agent.language import conversation_language
 from agent.llm import LLM, make_llm
 from agent.message import clean
+from agent.messages import ENGLISH, Messages
 from agent.metrics import EventLog
 from agent.nodes.human import HumanEvent
 from agent.ops.board import QueueBoard
+from agent.ops.waits import update_phrase
 from agent.package import HandoffPackage
 from agent.reply import BotReply
 from agent.settings import VERTICALS, Settings
@@ -44,11 +47,9 @@ from agent.turn_events import (
 
 log = logging.getLogger(__name__)
 
-EMPTY_PROMPT = "I didn't catch a question there. What can I help you with?"
-ERROR_TEXT = (
-    "Sorry, something went wrong on our side. Your conversation is saved; "
-    "please try again, or choose 'Talk to a person'."
-)
+EMPTY_PROMPT = Messages(ENGLISH).text("reply.empty")
+ERROR_TEXT = Messages(ENGLISH).text("reply.error")
+"""Both in English here; the shopper hears them in their language (agent/messages/)."""
 
 
 class Conversation(BaseModel):
@@ -257,7 +258,7 @@ class EscalationAgent:
                     return BotReply(
                         conversation_id=cid,
                         kind="notice",
-                        messages=[EMPTY_PROMPT],
+                        messages=[self._speaking(cid).text("reply.empty")],
                         notes=message.notes,
                     )
                 turn: dict[str, Any] = {
@@ -274,8 +275,9 @@ class EscalationAgent:
                 self._after_turn(cid, state)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)
+                sorry = self._speaking(cid, message.text).text("reply.error")
                 return BotReply(
-                    conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes
+                    conversation_id=cid, kind="error", messages=[sorry], notes=message.notes
                 )
         return self._reply(cid, state, message.notes)
 
@@ -299,6 +301,23 @@ class EscalationAgent:
             self._after_turn(cid, state)  # the ticket can go to the helpdesk now
         return self._reply(cid, state, message.notes)
 
+    def _speaking(self, cid: str, text: str = "") -> Messages:
+        """The conversation's language (and this message's, when it is clear); the store's
+        when the conversation cannot be read (a database down must not lose the reply)."""
+        lang = self.settings.language
+        try:
+            previous = self.graph.get_state({"configurable": {"thread_id": cid}}).values
+            language = previous.get("language")
+            if text and lang.detect:
+                language = conversation_language(
+                    text, language, lang.default, lang.supported, lang.confidence_floor,
+                    lang.min_words,
+                )  # fmt: skip
+        except Exception:  # noqa: BLE001 - an error reply in the store's language beats none
+            log.exception("cannot read the language of conversation %s", cid)
+            language = None
+        return lang.catalogue(language)
+
     def _after_turn(self, cid: str, state: dict) -> None:
         """Metrics for the turn; a new handoff goes to the helpdesk (through the outbox)."""
         self._observe(record_turn, cid, state, self.settings.grounding.min_retrieval_score)
@@ -319,8 +338,10 @@ class EscalationAgent:
         """Second wait updates for shoppers still waiting after two minutes; send each one."""
         replies = []
         for due in self.board.due_updates():
+            say = self._speaking(due.conversation_id)
+            text = update_phrase(due.estimate, say) if due.estimate else due.message
             replies.append(
-                BotReply(conversation_id=due.conversation_id, kind="notice", messages=[due.message])
+                BotReply(conversation_id=due.conversation_id, kind="notice", messages=[text])
             )
             self.board.update_sent(due.handoff_id)
         return replies
