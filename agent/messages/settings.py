@@ -20,7 +20,7 @@ class LanguageSettings(BaseModel):
     """The language the knowledge base is written in. None: ``default``."""
     detect: bool = True
     """False: every conversation is in ``default``."""
-    confidence_floor: float = Field(0.8, ge=0, le=1)
+    confidence_floor: float = Field(0.7, ge=0, le=1)
     """A message switches the conversation's language only when the detector is at least
     this sure of it."""
     min_words: int = Field(3, ge=1)
