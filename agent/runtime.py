@@ -255,11 +255,13 @@ class EscalationAgent:
                         return self._reply(cid, recovered, message.notes)  # tell them now
                     return reply
                 if not message.text and action == "message":
+                    say = self._speaking(cid)
                     return BotReply(
                         conversation_id=cid,
                         kind="notice",
-                        messages=[self._speaking(cid).text("reply.empty")],
+                        messages=[say.text("reply.empty")],
                         notes=message.notes,
+                        language=say.language,
                     )
                 turn: dict[str, Any] = {
                     "conversation_id": cid,
@@ -275,9 +277,13 @@ class EscalationAgent:
                 self._after_turn(cid, state)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)
-                sorry = self._speaking(cid, message.text).text("reply.error")
+                say = self._speaking(cid, message.text)
                 return BotReply(
-                    conversation_id=cid, kind="error", messages=[sorry], notes=message.notes
+                    conversation_id=cid,
+                    kind="error",
+                    messages=[say.text("reply.error")],
+                    notes=message.notes,
+                    language=say.language,
                 )
         return self._reply(cid, state, message.notes)
 
@@ -341,7 +347,12 @@ class EscalationAgent:
             say = self._speaking(due.conversation_id)
             text = update_phrase(due.estimate, say) if due.estimate else due.message
             replies.append(
-                BotReply(conversation_id=due.conversation_id, kind="notice", messages=[text])
+                BotReply(
+                    conversation_id=due.conversation_id,
+                    kind="notice",
+                    messages=[text],
+                    language=say.language,
+                )
             )
             self.board.update_sent(due.handoff_id)
         return replies
@@ -377,7 +388,8 @@ class EscalationAgent:
         reply = dict(state["reply"])
         if reply.get("kind") == "handoff":  # the package is kept once in the state, not twice
             reply["handoff"] = state["handoff"]
-        return BotReply(conversation_id=cid, notes=notes, **reply)
+        language = state.get("language") or self.settings.language.default
+        return BotReply(conversation_id=cid, notes=notes, language=language, **reply)
 
     def _finish_interrupted_turn(self, config: dict) -> tuple[dict | None, bool]:
         """A turn that failed half-way (say, while building a handoff) is retried, not dropped.

@@ -63,7 +63,7 @@ def test_a_spanish_handoff_is_told_in_spanish_and_the_agent_sees_the_language(op
         "que me ha contado, así que no tendrá que repetir nada.",
         "Su turno es el siguiente; la espera es de unos 3–8 minutos.",
     ]
-    assert reply.handoff.language == "es"
+    assert reply.handoff.language == reply.language == "es"
     assert "LANGUAGE: Spanish (es): reply in Spanish" in reply.handoff.context_block
     clock.advance(seconds=150)
     (update,) = agent.due_updates()
@@ -120,7 +120,7 @@ def test_an_error_reply_is_in_the_shopper_language(tmp_path):
     )
     reply = agent.send("e1", "¿Cuánto tarda el envío a Valencia, por favor?")
     agent.close()
-    assert reply.kind == "error"
+    assert reply.kind == "error" and reply.language == "es"
     assert reply.messages == [bundled("es")["reply.error"]]
 
 
