@@ -78,6 +78,16 @@ def conversation_language(
     return found.language if found.language in supported else kept
 
 
+def next_language(text: str, previous: str | None, settings: Settings) -> str:
+    """The conversation's language after ``text``, by the store's ``[language]`` settings."""
+    lang = settings.language
+    if not lang.detect:
+        return lang.default
+    return conversation_language(
+        text, previous, lang.default, lang.supported, lang.confidence_floor, lang.min_words
+    )
+
+
 def speaking(state: Mapping[str, Any], settings: Settings) -> Messages:
     """The catalogue of the conversation's language (the store's until one is detected)."""
     return settings.language.catalogue(state.get("language"))

@@ -23,7 +23,7 @@ from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
 from agent.helpdesk.local_inbox import LocalInbox
-from agent.language import conversation_language
+from agent.language import next_language
 from agent.llm import LLM, make_llm
 from agent.message import clean
 from agent.messages import ENGLISH, Messages
@@ -310,19 +310,15 @@ class EscalationAgent:
     def _speaking(self, cid: str, text: str = "") -> Messages:
         """The conversation's language (and this message's, when it is clear); the store's
         when the conversation cannot be read (a database down must not lose the reply)."""
-        lang = self.settings.language
         try:
             previous = self.graph.get_state({"configurable": {"thread_id": cid}}).values
             language = previous.get("language")
-            if text and lang.detect:
-                language = conversation_language(
-                    text, language, lang.default, lang.supported, lang.confidence_floor,
-                    lang.min_words,
-                )  # fmt: skip
+            if text:
+                language = next_language(text, language, self.settings)
         except Exception:  # noqa: BLE001 - an error reply in the store's language beats none
             log.exception("cannot read the language of conversation %s", cid)
             language = None
-        return lang.catalogue(language)
+        return self.settings.language.catalogue(language)
 
     def _after_turn(self, cid: str, state: dict) -> None:
         """Metrics for the turn; a new handoff goes to the helpdesk (through the outbox)."""

@@ -6,24 +6,12 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extract import extract, merge
-from agent.language import conversation_language
+from agent.language import next_language
 from agent.promises import about_promise
-from agent.settings import Settings
 from agent.smalltalk import classify
 from agent.state import ConversationState, Customer, Extracted, Turn
 
 BUTTON_TEXT = "[pressed: Talk to a person]"
-
-
-def _language(text: str, state: ConversationState, settings: Settings) -> str:
-    """The conversation's language after this message (short or unsure: unchanged)."""
-    lang = settings.language
-    if not lang.detect:
-        return lang.default
-    return conversation_language(
-        text, state.get("language"), lang.default, lang.supported, lang.confidence_floor,
-        lang.min_words,
-    )  # fmt: skip
 
 
 def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
@@ -44,7 +32,7 @@ def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
     if small_talk is None and not pressed and about_promise(text, state.get("promises") or []):
         small_talk = "promise"  # "where's my refund?" after a person promised one
     return {
-        "language": _language(text, state, runtime.context.settings),
+        "language": next_language(text, state.get("language"), runtime.context.settings),
         "small_talk": small_talk,
         "transcript": [turn.model_dump()],
         "extracted": extracted.model_dump(),

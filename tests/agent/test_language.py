@@ -88,3 +88,16 @@ def test_detection_writes_no_cache_and_needs_no_network(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "es"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_can_turn_detection_off_or_change_its_language():
+    from agent.language import next_language
+    from agent.settings import Settings
+
+    spanish = "¿Dónde está mi pedido? Ya pasaron dos semanas"
+    assert next_language(spanish, None, Settings()) == "es"
+    assert next_language(spanish, None, Settings(language={"detect": False})) == "en"
+    assert (
+        next_language(spanish, "en", Settings(language={"detect": False, "default": "fr"})) == "fr"
+    )
+    assert next_language("ok", None, Settings(language={"default": "de"})) == "de"
