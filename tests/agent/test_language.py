@@ -101,3 +101,24 @@ def test_a_store_can_turn_detection_off_or_change_its_language():
         next_language(spanish, "en", Settings(language={"detect": False, "default": "fr"})) == "fr"
     )
     assert next_language("ok", None, Settings(language={"default": "de"})) == "de"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Wie wasche ich die Wolldecke?", "de"),  # "die": an English word of grief to VADER
+        ("¿Puedo devolver los zapatos sin usar?", "es"),  # "sin"
+        ("Ce sérum est-il sans danger pendant la grossesse ?", "fr"),  # "danger"
+    ],
+)
+def test_english_sentiment_scores_do_not_hand_off_other_languages(text, language):
+    from agent.settings import TriggerSettings
+    from agent.triggers import TriggerContext, detect
+
+    english_reading = detect(TriggerContext(message=text), TriggerSettings())
+    assert any(h.kind == "sentiment" for h in english_reading.hits) or (
+        english_reading.sentiment.compound < -0.3
+    )
+    result = detect(TriggerContext(message=text, language=language), TriggerSettings())
+    assert result.sentiment.compound == 0.0
+    assert not any(h.kind == "sentiment" for h in result.hits)
