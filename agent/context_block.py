@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.llm import HandoffFacts
+from agent.messages import BUNDLED, ENGLISH, Messages
 from agent.package import HandoffPackage
 from agent.state import Citation, Order
 
@@ -63,8 +64,15 @@ def context_block(p: HandoffPackage, vip: bool) -> str:
             f"SENTIMENT: {p.sentiment.label} ({p.sentiment.compound:+.2f})",
             f"SUGGESTED RESPONSE: {p.suggested_resolution.text}",
             f"WHY HANDED OFF: {why or 'not recorded'} → queue {p.route}",
+            f"LANGUAGE: {_language_line(p.language)}",
         ]
     )
+
+
+def _language_line(code: str) -> str:
+    """ "Spanish (es): reply in Spanish"."""
+    name = Messages(ENGLISH).text(f"language_name.{code}") if code in BUNDLED else code
+    return f"{name} ({code}): reply in {name}"
 
 
 def opening_line(facts: HandoffFacts, orders: list[Order], primary: str) -> str:

@@ -21,6 +21,7 @@ from typing import Literal
 from langgraph.store.base import BaseStore
 
 from agent.context import Context
+from agent.language import speaking
 from agent.ops.board import QueueBoard
 from agent.ops.email_ask import email_step
 from agent.ops.hours import is_open, reopening_phrase
@@ -83,10 +84,15 @@ def dispatch(
             return Dispatch(decision, "live", None)
         board.opened(handoff_id, state.get("conversation_id", ""), queue, now)
         estimate = board.estimate(queue, handoff_id)
-        return Dispatch(decision, "live", None, wait_phrase(estimate), estimate.basis)
+        wait = wait_phrase(estimate, speaking(state, ctx.settings))
+        return Dispatch(decision, "live", None, wait, estimate.basis)
     # On shift but nobody there (no staff, agents offline): there is no reopening to name
     # ("now, when the team is back" would be false); the store's reply promise is used.
-    back = None if hours.always_open or is_open(hours, now) else reopening_phrase(hours, now)
+    back = (
+        None
+        if hours.always_open or is_open(hours, now)
+        else reopening_phrase(hours, now, msgs=speaking(state, ctx.settings))
+    )
     email = customer.email or next(iter(extracted.emails), None)
     if email:
         return Dispatch(decision, "offline_ticket", email, back)

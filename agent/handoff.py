@@ -9,6 +9,7 @@ from agent.context import Context
 from agent.context_block import context_block, opening_line, order_line
 from agent.dispatch import Dispatch
 from agent.errors import LLMError
+from agent.language import speaking
 from agent.llm import HandoffFacts, HandoffNotes
 from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
@@ -51,11 +52,13 @@ def package_id(conversation_id: str, turn_count: int) -> str:
     return f"HO-{digest[:8].upper()}"
 
 
-def mood_at_transfer(transcript: list[Turn], current: dict | None, settings: Settings) -> Sentiment:
+def mood_at_transfer(
+    transcript: list[Turn], current: dict | None, settings: Settings, language: str = "en"
+) -> Sentiment:
     """The most negative of the last three shopper messages: a button press is not a mood."""
     moods = [Sentiment(**current)] if current else []
     lines = [t.text for t in transcript if t.role == "shopper" and t.kind == "message" and t.text]
-    moods += [sentiment_score(Text(line), settings.triggers) for line in lines[-3:]]
+    moods += [sentiment_score(Text(line), settings.triggers, language) for line in lines[-3:]]
     return (
         min(moods, key=lambda m: m.compound) if moods else Sentiment(compound=0.0, label="neutral")
     )
@@ -139,7 +142,8 @@ def build_package(
     transcript = [Turn(**t) for t in state.get("transcript", [])]
     customer = Customer(**state.get("customer", {}))
     extracted = Extracted(**state.get("extracted", {}))
-    sentiment = mood_at_transfer(transcript, state.get("sentiment"), settings)
+    language = speaking(state, settings).language
+    sentiment = mood_at_transfer(transcript, state.get("sentiment"), settings, language)
     intent = state.get("intent") or "other"
     vip = is_vip(customer, settings.triggers)
     orders = discussed_orders(customer, extracted)
@@ -182,6 +186,7 @@ def build_package(
         topics,
         when=sent.wait,
         ask_email=sent.mode == "ask_email",
+        msgs=speaking(state, settings),
     )
     package = HandoffPackage(
         id=pid,
@@ -207,5 +212,6 @@ def build_package(
         context_block="",
         opening_line=opening_line(facts, orders, primary),
         shopper_messages=messages,
+        language=speaking(state, settings).language,
     )
     return package.model_copy(update={"context_block": context_block(package, vip)})

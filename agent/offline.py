@@ -48,7 +48,13 @@ class OfflineBackend:
         if self.embed is not None:
             self.embed.clear()
 
-    def draft_answer(self, question: str, chunks: list[ScoredChunk], history: list[str]) -> Draft:
+    def draft_answer(
+        self,
+        question: str,
+        chunks: list[ScoredChunk],
+        history: list[str],
+        language: str = "en",
+    ) -> Draft:
         """Quote the best sentences for each question the message asks."""
         asked = split_questions(question) or [question]
         per_question = MAX_SENTENCES if len(asked) == 1 else 2

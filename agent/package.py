@@ -90,6 +90,8 @@ class HandoffPackage(BaseModel):
     opening_line: str
     """An acknowledge-first first message for the agent to send."""
     shopper_messages: ShopperMessages
+    language: str = "en"
+    """The language the shopper writes in (ISO 639-1, e.g. "es"): reply in it."""
 
     def missing_elements(self) -> list[str]:
         """Which of the seven context elements are empty (should be none)."""

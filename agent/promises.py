@@ -16,6 +16,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from agent.claims import sentences
+from agent.messages import ENGLISH, Messages
 
 _KINDS: dict[str, tuple[str, str]] = {
     # kind: (what the agent says when promising, what the shopper says when asking about it)
@@ -73,24 +74,23 @@ def about_promise(message: str, promises: list[dict]) -> list[Promise]:
     return [p for p in reversed(kept) if _ASKS[p.kind].search(message)]
 
 
-def reminder(promises: list[Promise], store_name: str) -> str:
+def reminder(promises: list[Promise], store_name: str, msgs: Messages | None = None) -> str:
     """The person's words back, with who and when, and the way to reach them again."""
+    say = msgs or Messages(ENGLISH)
     lines = []
     for p in promises[:2]:
-        day = _day(p.at)
-        lines.append(f"{p.agent} from our team told you{day}: “{p.text}”")
-    said = " ".join(
-        line if line.rstrip("”").endswith((".", "!", "?")) else f"{line}." for line in lines
-    )
-    return (
-        f"{said} That still stands, and I can't change it from here. If something about it "
-        f"isn't right, choose 'Talk to a person' and the {store_name} team will pick it up."
-    )
+        when = _day(p.at)
+        if when is None:
+            line = say.text("promise.told", agent=p.agent, text=p.text)
+        else:
+            date = say.text("promise.date", month=say.text(f"month.{when.month}"), day=when.day)
+            line = say.text("promise.told_on", agent=p.agent, date=date, text=p.text)
+        lines.append(line if line.rstrip('”»“"').endswith((".", "!", "?")) else f"{line}.")
+    return " ".join([*lines, say.text("promise.stands", store=store_name)])
 
 
-def _day(at: str) -> str:
+def _day(at: str) -> datetime | None:
     try:
-        when = datetime.fromisoformat(at)
+        return datetime.fromisoformat(at)
     except ValueError:
-        return ""
-    return f" on {when:%B} {when.day}"
+        return None

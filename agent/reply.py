@@ -31,3 +31,6 @@ class BotReply(BaseModel):
     """Buttons the chat menu shows under this reply; the bot always offers a person."""
     notes: list[str] = []
     """How the input was cleaned (cut, control characters removed...)."""
+    language: str | None = None
+    """The conversation's language (ISO 639-1) when known: label the chat's buttons in it
+    (``reply.talk_to_person`` in agent/messages/)."""

@@ -24,11 +24,14 @@ from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
 from agent.helpdesk.local_inbox import LocalInbox
+from agent.language import next_language
 from agent.llm import LLM, make_llm
 from agent.message import clean
+from agent.messages import ENGLISH, Messages
 from agent.metrics import EventLog
 from agent.nodes.human import HumanEvent
 from agent.ops.board import QueueBoard
+from agent.ops.waits import update_phrase
 from agent.package import HandoffPackage
 from agent.reply import BotReply
 from agent.settings import VERTICALS, Settings
@@ -45,11 +48,9 @@ from agent.turn_events import (
 
 log = logging.getLogger(__name__)
 
-EMPTY_PROMPT = "I didn't catch a question there. What can I help you with?"
-ERROR_TEXT = (
-    "Sorry, something went wrong on our side. Your conversation is saved; "
-    "please try again, or choose 'Talk to a person'."
-)
+EMPTY_PROMPT = Messages(ENGLISH).text("reply.empty")
+ERROR_TEXT = Messages(ENGLISH).text("reply.error")
+"""Both in English here; the shopper hears them in their language (agent/messages/)."""
 
 
 class Conversation(BaseModel):
@@ -264,11 +265,13 @@ class EscalationAgent:
                         return self._reply(cid, recovered, message.notes)  # tell them now
                     return reply
                 if not message.text and action == "message":
+                    say = self._speaking(cid)
                     return BotReply(
                         conversation_id=cid,
                         kind="notice",
-                        messages=[EMPTY_PROMPT],
+                        messages=[say.text("reply.empty")],
                         notes=message.notes,
+                        language=say.language,
                     )
                 turn: ConversationState = {
                     "conversation_id": cid,
@@ -284,8 +287,13 @@ class EscalationAgent:
                 self._after_turn(cid, state)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)
+                say = self._speaking(cid, message.text)
                 return BotReply(
-                    conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes
+                    conversation_id=cid,
+                    kind="error",
+                    messages=[say.text("reply.error")],
+                    notes=message.notes,
+                    language=say.language,
                 )
         return self._reply(cid, state, message.notes)
 
@@ -309,6 +317,19 @@ class EscalationAgent:
             self._after_turn(cid, state)  # the ticket can go to the helpdesk now
         return self._reply(cid, state, message.notes)
 
+    def _speaking(self, cid: str, text: str = "") -> Messages:
+        """The conversation's language (and this message's, when it is clear); the store's
+        when the conversation cannot be read (a database down must not lose the reply)."""
+        try:
+            previous = self.graph.get_state({"configurable": {"thread_id": cid}}).values
+            language = previous.get("language")
+            if text:
+                language = next_language(text, language, self.settings)
+        except Exception:  # noqa: BLE001 - an error reply in the store's language beats none
+            log.exception("cannot read the language of conversation %s", cid)
+            language = None
+        return self.settings.language.catalogue(language)
+
     def _after_turn(self, cid: str, state: dict) -> None:
         """Metrics for the turn; a new handoff goes to the helpdesk (through the outbox)."""
         self._observe(record_turn, cid, state, self.settings.grounding.min_retrieval_score)
@@ -329,8 +350,15 @@ class EscalationAgent:
         """Second wait updates for shoppers still waiting after two minutes; send each one."""
         replies = []
         for due in self.board.due_updates():
+            say = self._speaking(due.conversation_id)
+            text = update_phrase(due.estimate, say) if due.estimate else due.message
             replies.append(
-                BotReply(conversation_id=due.conversation_id, kind="notice", messages=[due.message])
+                BotReply(
+                    conversation_id=due.conversation_id,
+                    kind="notice",
+                    messages=[text],
+                    language=say.language,
+                )
             )
             self.board.update_sent(due.handoff_id)
         return replies
@@ -366,7 +394,8 @@ class EscalationAgent:
         reply = dict(state["reply"])
         if reply.get("kind") == "handoff":  # the package is kept once in the state, not twice
             reply["handoff"] = state["handoff"]
-        return BotReply(conversation_id=cid, notes=notes, **reply)
+        language = state.get("language") or self.settings.language.default
+        return BotReply(conversation_id=cid, notes=notes, language=language, **reply)
 
     def _finish_interrupted_turn(self, config: RunnableConfig) -> tuple[dict | None, bool]:
         """A turn that failed half-way (say, while building a handoff) is retried, not dropped.

@@ -26,6 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.errors import ConfigError
 from agent.helpdesk.settings import HelpdeskSettings
+from agent.messages.settings import LanguageSettings
 from agent.ops.hours import Hours
 from agent.ops.rules import RoutingRule, check_rules, effective_rules
 
@@ -168,10 +169,10 @@ class HandoffSettings(_Section):
     one email question before it goes to the helpdesk anyway (replies then come in the chat)."""
     offline_reply_hours: int = Field(24, ge=1)
     """Promise made in the offline-ticket message."""
-    while_you_wait: str = (
-        "While you wait, you can check your order status any time under Account > Orders."
-    )
-    """The 'something useful to do meanwhile' line."""
+    while_you_wait: str = ""
+    """The 'something useful to do meanwhile' line, in the store's own words (e.g. where its
+    shoppers find their orders). Empty: no such line. Said as written, in every language;
+    override ``handoff.while_you_wait`` in a language's messages to translate it."""
 
     @field_validator("queues", mode="before")
     @classmethod
@@ -257,6 +258,8 @@ class Settings(BaseSettings):
     """Proposed answers from people's resolutions, and knowledge-gap reports."""
     helpdesk: HelpdeskSettings = HelpdeskSettings()
     """Where handoff packages are delivered."""
+    language: LanguageSettings = LanguageSettings()
+    """The shopper's language: detection, and the message catalogues the bot speaks from."""
 
     @classmethod
     def load(cls, path: Path | str | None = None, **overrides: Any) -> Settings:

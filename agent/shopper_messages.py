@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
-from agent.ops.email_ask import EMAIL_QUESTION
+from agent.messages import Messages
 from agent.package import ShopperMessages
-from agent.settings import Settings
+from agent.settings import Settings, _default_queues
 
 # Where waiting could hurt someone, the useful thing to do meanwhile is safety first.
-_SAFETY_FIRST = {
-    "self_harm": "If you are thinking about harming yourself, please contact your local emergency number or a crisis line now; you don't have to wait for us.",
-    "medical_emergency": "If this is a medical emergency, please call your local emergency number now.",
-    "allergic_reaction": "If you have trouble breathing or swelling of the face or throat, call your local emergency number now. Otherwise, please stop using the product.",
-    "battery": "Please stop using and charging the device, unplug it, and keep it away from anything flammable.",
-    "fire": "Please stop using the product, unplug it if it is safe to do so, and keep away from smoke.",
-    "reaction": "Please stop using the product and rinse the area with cool water.",
-}  # fmt: skip
+_SAFETY_FIRST = (
+    "self_harm",
+    "medical_emergency",
+    "allergic_reaction",
+    "battery",
+    "fire",
+    "reaction",
+)
 
 
-def _meanwhile(settings: Settings, topics: list[str]) -> str:
-    for key, text in _SAFETY_FIRST.items():
+def _meanwhile(settings: Settings, topics: list[str], say: Messages) -> str:
+    for key in _SAFETY_FIRST:
         if any(key in t for t in topics):
-            return text
-    return settings.handoff.while_you_wait
+            return say.text(f"safety.{key}")
+    return say.text("handoff.while_you_wait") or settings.handoff.while_you_wait
+
+
+def team_name(settings: Settings, queue: str, say: Messages) -> str:
+    """The queue's team as the shopper hears it: a built-in team in the shopper's language;
+    a team the store named itself as written."""
+    team = settings.handoff.queues[queue].team
+    default = _default_queues().get(queue)
+    if default is not None and default.team == team and say.has(f"team.{queue}"):
+        return say.text(f"team.{queue}")
+    return team
+
+
+def _offline_wait(
+    settings: Settings, email: str | None, when: str | None, ask_email: bool, say: Messages
+) -> str:
+    if when == say.text("when.asap"):
+        back = say.text("handoff.back_asap", when=when)
+    elif when:
+        back = say.text("handoff.back_at", when=when)
+    else:
+        back = say.text("handoff.back_within", hours=settings.handoff.offline_reply_hours)
+    if ask_email:
+        return say.text("handoff.reply_then_ask", back=back, question=say.text("email.question"))
+    if email:
+        return say.text("handoff.reply_by_email", email=email, back=back)
+    return say.text("handoff.reply_in_chat", back=back)
 
 
 def shopper_messages(
@@ -35,38 +61,35 @@ def shopper_messages(
     *,
     when: str | None = None,
     ask_email: bool = False,
+    msgs: Messages | None = None,
 ) -> ShopperMessages:
     """Live: confirmation, the wait (position and window from the queue board), something to
     do meanwhile. Off shift: the ticket, when the team is back, and (no email yet) one question.
 
-    ``when``: live, the board's wait phrase; offline, the next opening ("tomorrow at 9 AM").
+    ``when``: live, the board's wait phrase; offline, the next opening ("tomorrow at 9 AM"),
+    both already in the shopper's language (``msgs``; default: the store's).
     """
+    say = msgs or settings.language.catalogue(None)
     q = settings.handoff.queues[queue]
     first = (name or "").split()
-    hello = f"Thanks, {first[0]}. " if first else "Thanks. "
+    hello = say.text("handoff.hello_named", name=first[0]) if first else say.text("handoff.hello")
+    team = team_name(settings, queue, say)
     if online:
-        minutes = "a few minutes" if q.wait_minutes <= 2 else f"about {q.wait_minutes} minutes"
+        minutes = q.wait_minutes
+        usual = (
+            say.text("handoff.usual_wait_few")
+            if minutes <= 2
+            else say.text("handoff.usual_wait", minutes=minutes)
+        )
         return ShopperMessages(
             mode="live",
-            confirmation=f"{hello}I'm passing this conversation to {q.team} now. They will see everything you've told me, so you won't need to repeat anything.",
-            wait=when or f"The usual wait right now is {minutes}.",
-            meanwhile=_meanwhile(settings, topics),
+            confirmation=say.text("handoff.live", hello=hello, team=team),
+            wait=when or usual,
+            meanwhile=_meanwhile(settings, topics, say),
         )
-    back = (
-        f"when the team is back, {when}"
-        if when and when.startswith("as soon")
-        else f"{when}, when the team is back"
-        if when
-        else f"within {settings.handoff.offline_reply_hours} hours"
-    )
-    if ask_email:
-        wait = f"They'll reply {back}. {EMAIL_QUESTION}"
-    else:
-        where = f"by email at {email}" if email else "here in this chat"
-        wait = f"You'll hear back {where} {back}."
     return ShopperMessages(
         mode="offline_ticket",
-        confirmation=f"{hello}Our team is offline right now, so I've opened ticket {ticket} for {q.team} with everything you've told me.",
-        wait=wait,
-        meanwhile=_meanwhile(settings, topics),
+        confirmation=say.text("handoff.offline", hello=hello, ticket=ticket, team=team),
+        wait=_offline_wait(settings, email, when, ask_email, say),
+        meanwhile=_meanwhile(settings, topics, say),
     )

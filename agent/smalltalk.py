@@ -13,6 +13,7 @@ from typing import Literal
 
 from agent.claims import content_words
 from agent.intents import classify_intent
+from agent.messages import ENGLISH, Messages
 from agent.state import Extracted
 
 SmallTalk = Literal["greeting", "thanks", "rejected", "promise"]
@@ -77,13 +78,17 @@ def classify(text: str, found: Extracted) -> SmallTalk | None:
     return None
 
 
-def acknowledgement(kind: SmallTalk, name: str | None, new_orders: list[str]) -> str:
+def acknowledgement(
+    kind: SmallTalk, name: str | None, new_orders: list[str], msgs: Messages | None = None
+) -> str:
     """A reply that states nothing the knowledge base would have to ground."""
+    say = msgs or Messages(ENGLISH)
     if kind == "thanks":
-        return "You're welcome! Is there anything else I can help you with?"
+        return say.text("ack.thanks")
     if kind == "rejected":
-        return "Sorry, that didn't answer it. Could you tell me in other words what you'd like to know? You can also choose 'Talk to a person'."
+        return say.text("ack.rejected")
     first = (name or "").split()
-    hello = f"Hi {first[0]}!" if first else "Hi!"
-    noted = f" I've noted order {', '.join(new_orders)}." if new_orders else ""
-    return f"{hello}{noted} What can I help you with?"
+    parts = [say.text("ack.hello_named", name=first[0]) if first else say.text("ack.hello")]
+    if new_orders:
+        parts.append(say.text("ack.noted", orders=", ".join(new_orders)))
+    return " ".join([*parts, say.text("ack.help")])

@@ -142,6 +142,9 @@ class ConversationState(TypedDict, total=False):
     answered: Annotated[list[dict[str, Any]], operator.add]
     """Questions the bot answered, with citations: {question, answer, citations}."""
     failed_answers: int
+    language: str
+    """The shopper's language (ISO 639-1): the last one detected with confidence, else the
+    store's (agent/language.py); fixed texts and answers use it."""
     small_talk: str | None
     """'greeting' or 'thanks' when the message asks nothing yet."""
     topics: list[str]

@@ -165,11 +165,17 @@ class FaultInjector:
         """Whether the last draft carries an injected fault (some faults cannot apply)."""
         self._clean: dict[str, Draft] = {}
 
-    def draft_answer(self, question: str, chunks: list[ScoredChunk], history: list[str]) -> Draft:
+    def draft_answer(
+        self,
+        question: str,
+        chunks: list[ScoredChunk],
+        history: list[str],
+        language: str = "en",
+    ) -> Draft:
         if question not in self._clean:  # the model is asked once per question, not per fault
             if len(self._clean) > 1000:
                 self._clean.clear()
-            self._clean[question] = self.inner.draft_answer(question, chunks, history)
+            self._clean[question] = self.inner.draft_answer(question, chunks, history, language)
         clean = self._clean[question]
         faulty = inject(self.fault, clean, chunks, self.rng) if self.fault else None
         self.injected = faulty is not None

@@ -57,7 +57,13 @@ class ScriptedLLM:
         self.usage = Usage()
         self.calls: list[str] = []
 
-    def draft_answer(self, question: str, chunks: list[ScoredChunk], history: list[str]) -> Draft:
+    def draft_answer(
+        self,
+        question: str,
+        chunks: list[ScoredChunk],
+        history: list[str],
+        language: str = "en",
+    ) -> Draft:
         self.calls.append(question)
         item = self.drafts.pop(0)
         if isinstance(item, Exception):

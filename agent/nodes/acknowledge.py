@@ -7,6 +7,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extract import extract
+from agent.language import speaking
 from agent.promises import about_promise, reminder
 from agent.reply import TALK_TO_PERSON
 from agent.smalltalk import acknowledgement
@@ -19,11 +20,12 @@ def acknowledge(state: ConversationState, runtime: Runtime[Context]) -> dict:
     extracted = Extracted(**state.get("extracted", {}))
     name = customer.name or next(iter(extracted.names), None)
     new_orders = extract(state.get("incoming", ""), customer).order_ids
+    say = speaking(state, runtime.context.settings)
     if state["small_talk"] == "promise":
         promised = about_promise(state.get("incoming", ""), state.get("promises") or [])
-        text = reminder(promised, runtime.context.settings.store_name)
+        text = reminder(promised, runtime.context.settings.store_name, say)
     else:
-        text = acknowledgement(state["small_talk"], name, new_orders)  # type: ignore[arg-type]
+        text = acknowledgement(state["small_talk"], name, new_orders, say)  # type: ignore[arg-type]
     return {
         "transcript": [Turn(role="bot", text=text, at=runtime.context.now()).model_dump()],
         "reply": {"kind": "acknowledge", "messages": [text], "actions": [TALK_TO_PERSON]},

@@ -20,7 +20,8 @@ def answer(state: ConversationState, runtime: Runtime[Context]) -> dict:
     chunks = [ScoredChunk(**c) for c in state.get("retrieved", [])]
     history = [f"{t['role']}: {t['text']}" for t in state.get("transcript", [])[:-1]]
     try:
-        draft = runtime.context.llm.draft_answer(question_of(state), chunks, history)
+        language = state.get("language") or runtime.context.settings.language.default
+        draft = runtime.context.llm.draft_answer(question_of(state), chunks, history, language)
     except LLMError as exc:
         log.error("drafting failed, the turn will be handed off: %s", exc)
         return {

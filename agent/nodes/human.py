@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict
 from agent.context import Context
 from agent.extract import merge
 from agent.helpdesk import make_outbox
-from agent.ops.email_ask import NO_EMAIL_NOTE, find_email
+from agent.language import speaking
+from agent.messages import Messages
+from agent.ops.email_ask import find_email
 from agent.package import HandoffPackage
 from agent.promises import find_promises
 from agent.state import ConversationState, Extracted, Role, Turn
@@ -44,7 +46,8 @@ def human(state: ConversationState, runtime: Runtime[Context]) -> dict[str, Any]
                 package["id"], HandoffPackage(**package)
             )
             on_ticket = revised is not None  # None: it already went (the email wait ran out)
-        update = _email_answer(event, package, email, on_ticket)
+        say = speaking(state, runtime.context.settings)
+        update = _email_answer(event, package, email, on_ticket, say)
         if email:  # known from now on: a later offline ticket does not ask again
             found = Extracted(**(state.get("extracted") or {}))
             update["extracted"] = merge(found, Extracted(emails=[email])).model_dump()
@@ -99,22 +102,18 @@ def _with_email(state: ConversationState, email: str | None) -> dict[str, Any]:
 
 
 def _email_answer(
-    event: HumanEvent, package: dict[str, Any], email: str | None, on_ticket: bool
+    event: HumanEvent, package: dict[str, Any], email: str | None, on_ticket: bool, say: Messages
 ) -> dict[str, Any]:
     """The answer to the one email question: the ticket gets the address, or replies in chat.
 
     ``on_ticket`` False: the ticket had already gone to the helpdesk without it, so the bot
     does not claim the address is on it."""
     if email and on_ticket:
-        text = f"Thanks: the ticket now has {email}, and the team's reply will go there."
+        text = say.text("email.on_ticket", email=email)
     elif email:
-        text = (
-            f"Thanks. Ticket {package.get('id')} had already gone to the team without an email, "
-            f"so their reply will come here in this chat; I've added {email} to this "
-            "conversation for them."
-        )
+        text = say.text("email.too_late", ticket=package.get("id"), email=email)
     else:
-        text = NO_EMAIL_NOTE
+        text = say.text("email.none")
     turns = [
         Turn(role="shopper", text=event.text, at=event.at, kind=event.kind).model_dump(),
         Turn(role="bot", text=text, at=event.at).model_dump(),

@@ -6,6 +6,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extract import extract, merge
+from agent.language import next_language
 from agent.promises import about_promise
 from agent.smalltalk import classify
 from agent.state import ConversationState, Customer, Extracted, Turn
@@ -31,6 +32,7 @@ def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
     if small_talk is None and not pressed and about_promise(text, state.get("promises") or []):
         small_talk = "promise"  # "where's my refund?" after a person promised one
     return {
+        "language": next_language(text, state.get("language"), runtime.context.settings),
         "small_talk": small_talk,
         "transcript": [turn.model_dump()],
         "extracted": extracted.model_dump(),

@@ -21,6 +21,7 @@ def triggers(state: ConversationState, runtime: Runtime[Context]) -> dict:
             customer=Customer(**state.get("customer", {})),
             vertical=state.get("vertical") or settings.vertical,
             failed_answers=state.get("failed_answers", 0),
+            language=state.get("language") or settings.language.default,
         ),
         settings.triggers,
     )

@@ -15,7 +15,7 @@ Records (namespace ``("queue_board", ...)``):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,9 @@ class DueUpdate:
     conversation_id: str
     handoff_id: str
     message: str
-    """The second update, with a fresh estimate."""
+    """The second update, with a fresh estimate (in English; see ``estimate``)."""
+    estimate: WaitEstimate | None = field(default=None, compare=False)
+    """The fresh estimate, to say the update in the shopper's language."""
 
 
 def _stamp(at: datetime) -> str:
@@ -171,10 +173,11 @@ class QueueBoard:
             for key, record in self._waiting(None)
             if not record["update_sent"] and _time(record["opened_at"]) <= cutoff
         ]
-        return [
-            DueUpdate(r["conversation_id"], key, update_phrase(self.estimate(r["queue"], key)))
-            for _, key, r in sorted(due, key=lambda d: (d[0], d[1]))
-        ]
+        updates = []
+        for _, key, r in sorted(due, key=lambda d: (d[0], d[1])):
+            estimate = self.estimate(r["queue"], key)
+            updates.append(DueUpdate(r["conversation_id"], key, update_phrase(estimate), estimate))
+        return updates
 
     # -- records ------------------------------------------------------------------------
 

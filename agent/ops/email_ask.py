@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-EMAIL_QUESTION = (
-    "What email should we reply to? If you'd rather not share one, just say so "
-    "and we'll reply here in this chat."
-)
-NO_EMAIL_NOTE = "No problem: we'll reply here in this chat."
+from agent.messages import ENGLISH, Messages
+
+EMAIL_QUESTION = Messages(ENGLISH).text("email.question")
+"""In English; the shopper hears it in their language (``email.question`` in agent/messages/)."""
+NO_EMAIL_NOTE = Messages(ENGLISH).text("email.none")
 
 # Candidates: anything around one "@" up to a space or a delimiter (so "mailto:" drops off).
 _CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"'@]+")

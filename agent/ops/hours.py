@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from agent.errors import InputError
+from agent.messages import ENGLISH, Messages
 from agent.ops.when import when_phrase
 
 __all__ = ["Hours", "is_open", "next_opening", "reopening_phrase", "when_phrase"]
@@ -146,8 +147,14 @@ def next_opening(hours: Hours, at: datetime, within_days: int = 30) -> datetime 
 
 
 def reopening_phrase(
-    hours: Hours, now: datetime, shopper_tz: str | None = None, within_days: int = 30
+    hours: Hours,
+    now: datetime,
+    shopper_tz: str | None = None,
+    within_days: int = 30,
+    msgs: Messages | None = None,
 ) -> str:
     """ "tomorrow at 9 AM Eastern time", or "as soon as we reopen" when nothing is scheduled."""
     opening = next_opening(hours, now, within_days)
-    return when_phrase(opening, now, shopper_tz) if opening else "as soon as we reopen"
+    if opening is None:
+        return (msgs or Messages(ENGLISH)).text("when.asap")
+    return when_phrase(opening, now, shopper_tz, msgs)

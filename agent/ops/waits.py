@@ -13,6 +13,8 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from agent.messages import ENGLISH, Messages
+
 MIN_HISTORY = 3
 """Fewer recent handle times than this and the queue's configured typical time is used."""
 _CONFIGURED_RANGE = (0.75, 1.5)  # waits run long more often than short
@@ -70,27 +72,29 @@ def estimate_wait(
     return WaitEstimate(low * share, high * share, position, basis)
 
 
-def window_words(low_s: float, high_s: float) -> str:
-    """ "about 4–7 minutes", "about 2–3 hours"."""
+def window_words(low_s: float, high_s: float, msgs: Messages | None = None) -> str:
+    """ "about 4–7 minutes", "about 2–3 hours" (in the catalogue's language)."""
+    say = msgs or Messages(ENGLISH)
     low_m = max(1, math.floor(low_s / 60))
     high_m = max(low_m + 1, math.ceil(high_s / 60))
     if high_m <= 90:
-        return f"about {low_m}–{high_m} minutes"
+        return say.text("wait.minutes", low=low_m, high=high_m)
     low_h = max(1, math.floor(low_s / 3600))
-    return f"about {low_h}–{max(low_h + 1, math.ceil(high_s / 3600))} hours"
+    high_h = max(low_h + 1, math.ceil(high_s / 3600))
+    return say.text("wait.hours", low=low_h, high=high_h)
 
 
-def wait_phrase(estimate: WaitEstimate) -> str:
+def wait_phrase(estimate: WaitEstimate, msgs: Messages | None = None) -> str:
     """ "You're number 3 in line; the wait is about 4–7 minutes." """
-    place = "next" if estimate.position == 1 else f"number {estimate.position}"
+    say = msgs or Messages(ENGLISH)
+    key = "wait.next" if estimate.position == 1 else "wait.numbered"
     if estimate.low_s is None or estimate.high_s is None:
-        return (
-            f"You're {place} in line. Nobody is on shift this minute, so it may take a while; "
-            "we'll reply here as soon as someone is."
-        )
-    return f"You're {place} in line; the wait is {window_words(estimate.low_s, estimate.high_s)}."
+        return say.text(f"{key}_nobody", position=estimate.position)
+    window = window_words(estimate.low_s, estimate.high_s, say)
+    return say.text(key, position=estimate.position, window=window)
 
 
-def update_phrase(estimate: WaitEstimate) -> str:
+def update_phrase(estimate: WaitEstimate, msgs: Messages | None = None) -> str:
     """The second update, for a wait that ran past two minutes."""
-    return f"Thanks for waiting, we haven't forgotten you. {wait_phrase(estimate)}"
+    say = msgs or Messages(ENGLISH)
+    return say.text("wait.update", wait=wait_phrase(estimate, say))

@@ -53,6 +53,8 @@ class TriggerContext(BaseModel):
     """apparel, beauty, supplements, electronics, home or general: selects sensitive packs."""
     failed_answers: int = 0
     """Consecutive bot answers the shopper already rejected, before this message."""
+    language: str = "en"
+    """The conversation's language (ISO 639-1): sentiment is scored in English only."""
 
 
 class TriggerResult(BaseModel):
@@ -75,7 +77,7 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
     """Run every trigger on ``ctx.message``; hits ordered explicit, sensitive, account_action,
     sentiment, loop, vip, purchase_intent, complexity."""
     text = Text(ctx.message)
-    mood = sentiment.score(text, settings)
+    mood = sentiment.score(text, settings, ctx.language)
     intent = classify_intent(ctx.message)
     topic_hits = sensitive.check(text, ctx.vertical, settings)
     groups: list[list[TriggerHit | None]] = [

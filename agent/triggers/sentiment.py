@@ -1,8 +1,9 @@
 """The sentiment trigger: an angry, frustrated or distressed shopper goes to a person.
 
 Scores come from VADER (vaderSentiment's ``SentimentIntensityAnalyzer``, built
-once, on first use). VADER is English-only: other languages score near 0 and
-rely on the other triggers. Two small pack lists help it: slang it misreads
+once, on first use). VADER is English-only, and other languages do not score
+near 0: German "die" and Spanish "sin" are English words of grief. So only an
+English conversation is scored; others score 0 and rely on the other triggers. Two small pack lists help it: slang it misreads
 ("killer deal") is blanked before scoring, and explicit distress cues
 ("frustrated", "nobody helps me") turn a moderately negative score into a hit.
 """
@@ -71,9 +72,11 @@ def distress_cue(text: Text) -> Match | None:
     return first_match(pack_rules("sentiment"), text.folded)
 
 
-def score(text: Text, settings: TriggerSettings) -> Sentiment:
-    """Compound score and label; "distressed" needs a very low score plus a cue, caps or "!!"."""
-    value = compound(text.raw) if text.raw.strip() else 0.0
+def score(text: Text, settings: TriggerSettings, language: str = "en") -> Sentiment:
+    """Compound score and label; "distressed" needs a very low score plus a cue, caps or "!!".
+
+    ``language``: the conversation's (agent/language.py); VADER scores English only."""
+    value = compound(text.raw) if text.raw.strip() and language == "en" else 0.0
     if value <= settings.sentiment_threshold and (
         distress_cue(text) or is_shouting(text.raw) or _EXCLAIMS.search(text.raw)
     ):

@@ -88,7 +88,7 @@ def test_handoff_package_is_complete(settings):
     for label in ("CUSTOMER:", "ISSUE:", "BOT TRIED:", "SENTIMENT:", "SUGGESTED RESPONSE:"):
         assert label in p.context_block
     assert p.shopper_messages.mode == "live"
-    assert len(reply.messages) == 3  # confirmation, wait, something to do meanwhile
+    assert len(reply.messages) == 2  # confirmation, wait; no store line to do meanwhile
     assert p.route in ("orders", "general")
     assert p.model_dump_json()  # serialisable for a helpdesk
 

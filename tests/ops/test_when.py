@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from agent.messages import Messages
 from agent.ops.hours import when_phrase
 from agent.ops.when import clock, zone_name
 
@@ -62,3 +63,31 @@ def test_zone_names_and_clock():
     assert zone_name(UTC) == "UTC"
     times = [datetime(2026, 1, 1, h, m) for h, m in ((0, 0), (9, 5), (12, 0), (12, 30), (23, 0))]
     assert [clock(t) for t in times] == ["12 AM", "9:05 AM", "noon", "12:30 PM", "11 PM"]
+
+
+@pytest.mark.parametrize(
+    ("language", "opening", "now", "shopper_tz", "phrase"),
+    [
+        ("es", ny(2026, 12, 18, 9, 0), ny(2026, 12, 17, 18, 0), None,
+         "mañana a las 9:00, hora del Este de EE. UU."),
+        ("es", ny(2026, 12, 21, 1, 30), ny(2026, 12, 18, 18, 0), "America/New_York",
+         "el lunes a la 1:30"),
+        ("fr", ny(2026, 12, 26, 14, 0), ny(2026, 12, 17, 18, 0), "America/New_York",
+         "le samedi 26 décembre à 14 h"),
+        ("de", ny(2027, 1, 4, 12, 0), ny(2026, 12, 24, 18, 0), "America/New_York",
+         "am Montag, 4. Januar 2027 um 12:00 Uhr"),
+        ("pt", ny(2026, 12, 18, 9, 0), ny(2026, 12, 17, 18, 0), "Europe/Lisbon",
+         "amanhã às 14h no seu horário (9h, horário do leste dos EUA)"),
+        ("es", ny(2026, 12, 18, 9, 0), ny(2026, 12, 17, 18, 0), "Asia/Tokyo",
+         "hoy a las 23:00, en su hora local (9:00, hora del Este de EE. UU.)"),
+    ],
+)  # fmt: skip
+def test_phrases_in_other_languages(language, opening, now, shopper_tz, phrase):
+    assert when_phrase(opening, now, shopper_tz, Messages(language)) == phrase
+
+
+def test_an_unnamed_zone_is_named_by_its_city_in_the_language():
+    assert zone_name(ZoneInfo("America/Argentina/Buenos_Aires"), Messages("es")) == (
+        "hora de Buenos Aires"
+    )
+    assert clock(datetime(2026, 1, 1, 12, 0), Messages("fr")) == "12 h"
