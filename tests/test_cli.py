@@ -67,7 +67,8 @@ def test_ingest_search_send_show(store_config):
         ["send", "t1", "How many days do I have to return unworn items?", "--config", str(config)],
     )
     reply = json.loads(sent.output)
-    assert reply["kind"] == "answer" and reply["citations"][0]["doc_id"] == "returns.md"
+    assert reply["kind"] == "answer" and reply["citations"][0]["doc_id"] == "kb:returns.md"
+    assert "(returns.md)" in reply["messages"][0]  # the shopper reads the path, not the source
     pressed = runner.invoke(app, ["send", "t1", "", "--button", "--config", str(config)])
     assert json.loads(pressed.output)["kind"] == "handoff"
     shown = runner.invoke(app, ["show", "t1", "--json", "--config", str(config)])

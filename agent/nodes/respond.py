@@ -11,6 +11,7 @@ from agent.nodes.retrieve import question_of
 from agent.reply import TALK_TO_PERSON
 from agent.state import Citation, ConversationState, Turn
 from knowledge.models import ScoredChunk
+from knowledge.sources import doc_path
 
 EXTRACTIVE_NOTE = "Quoted from our help centre:"
 LEARNED_NOTE = "Quoted from an answer our team gave before:"
@@ -25,7 +26,7 @@ def render(draft: Draft, citations: list[Citation], extractive: bool) -> str:
         for claim in draft.sentences
     )
     sources = "\n".join(
-        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.provenance or c.doc_id})"
+        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.provenance or doc_path(c.doc_id)})"
         for n, c in enumerate(citations, 1)
     )
     sources_are = {c.source for c in citations}
