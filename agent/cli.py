@@ -82,7 +82,8 @@ def kb_ingest(
         typer.Option("--source", "-s", help="Name of this source (default: the folder's name)."),
     ] = None,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Allow removing more than knowledge.prune_limit documents.")
+        bool,
+        typer.Option("--prune", help="Allow removing more than knowledge.prune_limit documents."),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change and change nothing.")

@@ -99,9 +99,7 @@ def cites_support(record: CaseRecord) -> bool:
     path in the folder, or by its full id when a case spells that out."""
     docs = set(record.case.expect.supporting_docs)
     return any(
-        c.doc_id in docs or doc_path(c.doc_id) in docs
-        for t in record.answered
-        for c in t.citations
+        c.doc_id in docs or doc_path(c.doc_id) in docs for t in record.answered for c in t.citations
     )
 
 

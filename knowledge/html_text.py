@@ -16,7 +16,20 @@ _FURNITURE = {"nav", "footer"}
 # Never shown to a reader, so never quoted: counted as hidden text when dropped.
 _INVISIBLE = {"script", "style", "noscript", "template"}
 _SKIPPED = _FURNITURE | _INVISIBLE
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PARAGRAPHS = {"p", "blockquote", "pre", "table", "ul", "ol", "dl"}
 _LINES = {"br", "li", "div", "tr", "dt", "dd", "section", "article", "header", "main", "hr"}

@@ -101,7 +101,9 @@ def ingest(
         return report
     report.flags = _write(plan, store, embedder, max_tokens, opts, report, progress)
     if committed is not None:  # flags of documents this ingest did not read again
-        report.flags = [f for f in committed.flags if f.doc_id in set(plan.unchanged) | set(plan.kept)] + report.flags
+        report.flags = [
+            f for f in committed.flags if f.doc_id in set(plan.unchanged) | set(plan.kept)
+        ] + report.flags
     _commit(store, plan, SourceRecord(name=source, root=str(root.resolve()), flags=report.flags))
     report.seconds = time.perf_counter() - started
     return report

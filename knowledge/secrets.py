@@ -23,13 +23,22 @@ _NAMES = re.compile(
 _KEY_WORDS = r"(?:api[_-]?key|secret|password|passwd|passphrase|token|private[_-]?key|access[_-]?key|client[_-]?secret|auth)"
 _TOKENS: list[tuple[str, re.Pattern[str]]] = [
     ("a private key block", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("an OpenAI-style API key (sk-...)", re.compile(r"\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}")),
+    (
+        "an OpenAI-style API key (sk-...)",
+        re.compile(r"\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}"),
+    ),
     ("an AWS access key id (AKIA...)", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token (ghp_...)", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,})")),
+    (
+        "a GitHub token (ghp_...)",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,})"),
+    ),
     ("a Slack token (xox...)", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
     ("a Stripe key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    (
+        "a JSON Web Token",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ),
     (
         "a credential assignment (api_key/secret/password/token = ...)",
         re.compile(
@@ -37,7 +46,10 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [
             (?:"[^"\s]{{6,}}"|'[^'\s]{{6,}}'|(?=[^\s"']*\d)[A-Za-z0-9_\-./+=]{{12,}})[ \t,]*$"""
         ),
     ),
-    ("a URL with a password in it", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@[\w.-]+")),
+    (
+        "a URL with a password in it",
+        re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@[\w.-]+"),
+    ),
 ]
 
 

@@ -251,7 +251,8 @@ class VectorStore:
         asked = k
         while True:
             rows = self._query(vector, asked)
-            served = [row for row, ok in zip(rows, self._served([m for _, m in rows])) if ok]
+            verdicts = self._served([m for _, m in rows])
+            served = [row for row, ok in zip(rows, verdicts, strict=True) if ok]
             if len(served) >= k or len(rows) < asked:
                 return [sc for sc, _ in served[:k]]
             asked += 2 * (len(rows) - len(served))
@@ -270,9 +271,12 @@ class VectorStore:
             found["distances"][0],
             strict=True,
         )
+        # A row without metadata was deleted by another process after this one loaded
+        # the index (embedded Chroma does not reload it): it is gone, not an error.
         scored = [
             (ScoredChunk(chunk=_chunk(i, d, m), score=1.0 - float(dist)), m)
             for i, d, m, dist in rows
+            if m is not None
         ]
         return sorted(scored, key=lambda s: s[0].score, reverse=True)
 

@@ -90,7 +90,11 @@ def test_progress_is_reported_per_document(kb, store, fake_embedder):
         fake_embedder,
         progress=lambda done, total, doc_id: calls.append((done, total, doc_id)),
     )
-    assert calls == [(1, 3, "kb:faq.json"), (2, 3, "kb:policies/returns.md"), (3, 3, "kb:shipping.md")]
+    assert calls == [
+        (1, 3, "kb:faq.json"),
+        (2, 3, "kb:policies/returns.md"),
+        (3, 3, "kb:shipping.md"),
+    ]
 
 
 def test_chunks_longer_than_the_embedder_window_are_listed(kb, tmp_path, make_embedder):
