@@ -116,7 +116,7 @@ def kb_ingest(
         report = run(True)
     if dry_run:
         print_plan(report, console)
-    console.print(escape(summary(report)))
+    console.print(escape(summary(report)), soft_wrap=True)
 
 
 @kb.command("sources")

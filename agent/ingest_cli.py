@@ -88,11 +88,14 @@ def print_plan(report: IngestReport, console: Console) -> None:
 
 def summary(report: IngestReport) -> str:
     """The one-line outcome (plain text)."""
-    verb = "would be" if report.dry_run else "were"
     head = f"source {report.source}: " if report.source else ""
+    counts = (
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+    )
+    if report.dry_run:
+        return f"{head}{counts} (dry run: nothing changed); {len(report.problems)} problem(s)"
     return (
-        f"{head}{len(report.added)} added, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed "
-        f"({'dry run: nothing changed' if report.dry_run else f'{report.chunks_written} chunks written in {report.seconds:.2f}s'}); "
-        f"{len(report.problems)} problem(s), {len(report.flags)} flag(s) {verb} raised"
+        f"{head}{counts}; {report.chunks_written} chunks written in {report.seconds:.2f}s; "
+        f"{len(report.problems)} problem(s), {len(report.flags)} flag(s)"
     )
