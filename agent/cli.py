@@ -95,12 +95,13 @@ def kb_ingest(
     from agent.ingest_cli import ingest_with_progress, print_plan, summary
     from agent.knowledge_base import make_embedder, open_store
     from knowledge.ingest_plan import PruneRefused
+    from knowledge.models import IngestReport
 
     settings = _settings(config)
     embedder = make_embedder(settings)
     store = open_store(settings, embedder)
 
-    def run(prune: bool):
+    def run(prune: bool) -> IngestReport:
         return ingest_with_progress(
             path, store, embedder, settings, console, source=source, prune=prune, dry_run=dry_run
         )

@@ -59,7 +59,8 @@ def ingest_with_progress(
 def _warnings(report: IngestReport, console: Console) -> None:
     for problem in report.problems:
         label = "[red]refused[/]" if problem.refused else "[yellow]warning[/]"
-        console.print(f"{label} {escape(problem.path)}: {escape(problem.message)}")
+        message = problem.message.removeprefix("refused: ")
+        console.print(f"{label} {escape(problem.path)}: {escape(message)}")
     for chunk_id in report.truncated_chunks:
         console.print(
             f"[yellow]warning[/] {escape(chunk_id)} is longer than the embedder's window; its tail cannot be retrieved"

@@ -49,17 +49,14 @@ def chunk_flags(
     """The flags one chunk raises (heading and text both read; no screen, no instruction flags)."""
     text = f"{chunk.heading}\n{chunk.text}"
     where = f"{chunk.heading} — " if chunk.heading else ""
+    reasons = screen(text) if screen else []
+    withheld = bool(reasons) and not serve_instructions  # the whole chunk, links and all
     flags = [
-        Flag(
-            doc_id=chunk.doc_id,
-            kind="instructions",
-            detail=f"{where}{reason}",
-            withheld=not serve_instructions,
-        )
-        for reason in (screen(text) if screen else [])
+        Flag(doc_id=chunk.doc_id, kind="instructions", detail=f"{where}{r}", withheld=withheld)
+        for r in reasons
     ]
     flags += [
-        Flag(doc_id=chunk.doc_id, kind="url", detail=f"{where}links to {host}", withheld=False)
+        Flag(doc_id=chunk.doc_id, kind="url", detail=f"{where}links to {host}", withheld=withheld)
         for host in unknown_hosts(text, allowed_hosts)
     ]
     return flags
