@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from agent.errors import EscalationError
@@ -79,19 +80,96 @@ def demo(
 def kb_ingest(
     path: Annotated[Path, typer.Argument(help="Folder of .md .txt .html .json .csv files.")],
     config: ConfigOpt = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", "-s", help="Name of this source (default: the folder's name)."),
+    ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Allow removing more than knowledge.prune_limit documents."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change and change nothing.")
+    ] = False,
 ) -> None:
-    """Read a folder into the vector store; unchanged files are skipped, deleted ones removed."""
-    from agent.ingest_cli import ingest_with_progress
+    """Read a folder into the vector store as one named source; other sources are untouched."""
+    import sys
+
+    from agent.ingest_cli import ingest_with_progress, print_plan, summary
     from agent.knowledge_base import make_embedder, open_store
+    from knowledge.ingest_plan import PruneRefused
+    from knowledge.models import IngestReport
 
     settings = _settings(config)
     embedder = make_embedder(settings)
-    report = ingest_with_progress(path, open_store(settings, embedder), embedder, settings, console)
-    console.print(
-        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-        f"{len(report.removed)} removed; {report.chunks_written} chunks written in {report.seconds:.2f}s; "
-        f"{len(report.problems)} problem(s)"
-    )
+    store = open_store(settings, embedder)
+
+    def run(prune: bool) -> IngestReport:
+        return ingest_with_progress(
+            path, store, embedder, settings, console, source=source, prune=prune, dry_run=dry_run
+        )
+
+    try:
+        report = run(prune)
+    except PruneRefused as exc:
+        if dry_run or not sys.stdin.isatty():
+            raise
+        err.print(f"[yellow]{escape(str(exc))}[/]")
+        if not typer.confirm(f"Remove these {len(exc.removing)} documents?", default=False):
+            raise typer.Exit(1) from exc
+        report = run(True)
+    if dry_run:
+        print_plan(report, console)
+    console.print(escape(summary(report)), soft_wrap=True)
+
+
+@kb.command("sources")
+def kb_sources(config: ConfigOpt = None) -> None:
+    """List the sources in the store with their documents, chunks and flags."""
+    from agent.knowledge_base import open_store
+
+    table = Table("source", "documents", "chunks", "flags", "ingested", "from folder")
+    for record in sorted(open_store(_settings(config)).sources().values(), key=lambda r: r.name):
+        table.add_row(
+            escape(record.name),
+            str(len(record.docs)),
+            str(record.chunks),
+            str(len(record.flags)),
+            record.ingested_at,
+            escape(record.root),
+        )
+    console.print(table)
+
+
+@kb.command("lint")
+def kb_lint(
+    source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """What a curator should check: instruction-like text and links to unknown sites."""
+    from agent.knowledge_base import open_store
+
+    records = open_store(_settings(config)).sources()
+    if source is not None and source not in records:
+        raise EscalationError(f"no source named {source!r}; `escalate kb sources` lists them")
+    table = Table("source", "document", "kind", "detail", "served")
+    for record in sorted(records.values(), key=lambda r: r.name):
+        for flag in record.flags if source in (None, record.name) else []:
+            served = "no (withheld)" if flag.withheld else "yes"
+            table.add_row(record.name, escape(flag.doc_id), flag.kind, escape(flag.detail), served)
+    console.print(table if table.row_count else "no flags")
+
+
+@kb.command("remove-source")
+def kb_remove_source(name: str, config: ConfigOpt = None) -> None:
+    """Take a whole source out of the store (readers stop seeing it at once)."""
+    from agent.knowledge_base import open_store
+
+    store = open_store(_settings(config))
+    if name not in store.sources():
+        raise EscalationError(f"no source named {name!r}; `escalate kb sources` lists them")
+    store.remove_source(name)
+    console.print(f"source {escape(name)} removed")
 
 
 @kb.command("search")

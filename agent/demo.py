@@ -18,6 +18,8 @@ from evals.schema import Case, read_cases
 from knowledge.store import VectorStore
 
 SAMPLE_SET = Path(__file__).resolve().parent.parent / "evals" / "sets" / "sample-store"
+DEMO_SOURCE = "sample-store"
+"""The demo's source: a store's own folders ingested beside it are left alone."""
 
 
 def play(agent: EscalationAgent, case: Case, console: Console) -> list[str]:
@@ -58,7 +60,9 @@ def run_demo(
     console = console or Console()
     embedder = make_embedder(settings)
     store = open_store(settings, embedder)
-    report = ingest_with_progress(set_dir / "kb", store, embedder, settings, console)
+    report = ingest_with_progress(
+        set_dir / "kb", store, embedder, settings, console, source=DEMO_SOURCE, prune=True
+    )
     console.print(
         f"knowledge base: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, {report.chunks_written} chunks written"
     )

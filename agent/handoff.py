@@ -29,6 +29,7 @@ from agent.triggers.sentiment import score as sentiment_score
 from agent.triggers.text import Text
 from agent.triggers.vip import is_vip
 from knowledge.models import ScoredChunk
+from knowledge.sources import doc_path
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def _product_context(
     products += [
         sc.chunk.title
         for sc in retrieved
-        if sc.chunk.doc_id.startswith("products/") and sc.score >= min_score
+        if doc_path(sc.chunk.doc_id).startswith("products/") and sc.score >= min_score
     ]
     questions = [
         t.text[:300] for t in transcript if t.role == "shopper" and t.kind == "message" and t.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agent.settings import Settings
 from knowledge.embeddings import Embedder, LocalMiniLM, OpenAIEmbedder
+from knowledge.ingest import IngestOptions
 from knowledge.store import VectorStore
 
 
@@ -31,3 +32,22 @@ def open_store(settings: Settings, embedder: Embedder | None = None) -> VectorSt
             timeout_s=settings.knowledge.chroma_timeout_s,
         )
     return VectorStore(embedder, path=settings.chroma_path)
+
+
+def ingest_options(
+    settings: Settings, source: str | None = None, prune: bool = False, dry_run: bool = False
+) -> IngestOptions:
+    """How the agent ingests: the store's limits and allow-list, and the same instruction
+    detector that screens learned answers."""
+    from agent.learning.injection import instructions_to_bot
+
+    kb = settings.knowledge
+    return IngestOptions(
+        source=source,
+        prune=prune,
+        prune_limit=kb.prune_limit,
+        dry_run=dry_run,
+        url_allow_hosts=tuple(kb.url_allow_hosts),
+        screen=instructions_to_bot,
+        serve_flagged_instructions=kb.serve_flagged_instructions,
+    )

@@ -79,6 +79,13 @@ class KnowledgeSettings(_Section):
     """Upper bound of a chunk in cl100k tokens (the local embedder's window is ~180)."""
     top_k: int = Field(4, ge=1, le=20)
     """Chunks retrieved per question."""
+    prune_limit: int = Field(3, ge=0)
+    """An ingest that would remove more documents than this from a source stops unless
+    ``--prune`` is given (or confirmed on a terminal)."""
+    url_allow_hosts: list[str] = []
+    """The store's own domains: links to them (or their subdomains) in KB files are not flagged."""
+    serve_flagged_instructions: bool = False
+    """Write KB chunks that read like instructions to the bot anyway (they are still flagged)."""
 
 
 class TriggerSettings(_Section):

@@ -16,6 +16,7 @@ from agent.claims import quantities, unsupported_quantities
 from agent.extract import order_ids
 from agent.state import TRIGGER_KINDS
 from evals.records import CaseRecord, TurnRecord
+from knowledge.sources import doc_path
 
 
 class Metrics(BaseModel):
@@ -91,9 +92,15 @@ def missing_facts(record: CaseRecord) -> list[str]:
 
 
 def cites_support(record: CaseRecord) -> bool:
-    """Whether some answer cites one of the case's supporting_docs."""
+    """Whether some answer cites one of the case's supporting_docs.
+
+    A case names kb/ paths (``faq/returns.md``) while the set's store holds
+    them as one named source (``kb:faq/returns.md``): a citation matches by its
+    path in the folder, or by its full id when a case spells that out."""
     docs = set(record.case.expect.supporting_docs)
-    return any(c.doc_id in docs for t in record.answered for c in t.citations)
+    return any(
+        c.doc_id in docs or doc_path(c.doc_id) in docs for t in record.answered for c in t.citations
+    )
 
 
 def decision_correct(record: CaseRecord) -> bool:

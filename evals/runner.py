@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from agent.errors import ConfigError, EscalationError
-from agent.knowledge_base import make_embedder, open_store
+from agent.knowledge_base import ingest_options, make_embedder, open_store
 from agent.llm import LLM
 from agent.runtime import EscalationAgent, sqlite_checkpointer
 from agent.settings import Settings
@@ -101,6 +101,10 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+EVAL_SOURCE = "kb"
+"""The source a set's kb/ folder is ingested as: cited ids read ``kb:<path in kb/>``."""
+
+
 def set_store(
     eval_set: EvalSet, settings: Settings, progress: Progress | None = None
 ) -> tuple[VectorStore, float]:
@@ -124,7 +128,9 @@ def set_store(
         store,
         embedder,
         max_tokens=settings.knowledge.chunk_max_tokens,
-        progress=(lambda d, t, doc: progress(d, t, f"ingesting kb/{doc}")) if progress else None,
+        progress=(lambda d, t, doc: progress(d, t, f"ingesting {doc}")) if progress else None,
+        # The store is the set's own cache, so it mirrors kb/ whatever that removes.
+        options=ingest_options(settings, source=EVAL_SOURCE, prune=True),
     )
     for problem in report.problems:
         log.warning("%s: kb/%s: %s", eval_set.name, problem.path, problem.message)

@@ -12,7 +12,9 @@ from pathlib import Path
 from agent.errors import KnowledgeError
 from knowledge.formats import Parsed, clean, parse_csv, parse_json, parse_markdown, parse_text
 from knowledge.html_text import parse_html
+from knowledge.invisible import strip_invisible
 from knowledge.models import DocFormat, Document, LoadProblem
+from knowledge.secrets import secret_in_name, secret_in_text
 
 __all__ = ["FORMATS", "SkippedFile", "load_document", "load_folder"]
 
@@ -38,23 +40,30 @@ _BINARY_PROBE = 8192
 class SkippedFile(KnowledgeError):
     """A file that cannot become a document; ``reason`` says why without the path."""
 
-    def __init__(self, doc_id: str, reason: str) -> None:
+    def __init__(self, doc_id: str, reason: str, refused: bool = False) -> None:
         super().__init__(f"{doc_id}: {reason}")
         self.doc_id = doc_id
         self.reason = reason
+        self.refused = refused
+        """Refused for safety rather than unreadable: its previous version is not kept."""
 
 
 def load_folder(root: Path) -> tuple[list[Document], list[LoadProblem]]:
-    """Every supported, non-hidden file under ``root``, sorted by id, plus what went wrong."""
+    """Every supported, non-hidden file under ``root``, sorted by id, plus what went wrong.
+
+    Links are followed only to files inside ``root``; files that look like
+    secrets are refused; both are reported in ``problems``.
+    """
     if not root.is_dir():
         raise KnowledgeError(f"knowledge base folder not found or not a folder: {root}")
+    root = root.resolve()
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     for path in _kb_files(root, problems):
         try:
             documents.append(load_document(path, root, problems))
         except SkippedFile as exc:
-            problems.append(LoadProblem(path=exc.doc_id, message=exc.reason))
+            problems.append(LoadProblem(path=exc.doc_id, message=exc.reason, refused=exc.refused))
     return documents, problems
 
 
@@ -68,11 +77,12 @@ def load_document(path: Path, root: Path, problems: list[LoadProblem] | None = N
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise SkippedFile(doc_id, f"unsupported file type {path.suffix!r}")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SkippedFile(doc_id, f"cannot read the file ({exc.strerror or exc})") from exc
+    raw = _read_inside(path, root, doc_id)
     text, warnings = _decode(raw, doc_id)
+    secret = secret_in_name(path.name) or secret_in_text(text)
+    if secret:
+        raise SkippedFile(doc_id, f"refused: {secret}", refused=True)
+    text, invisible = strip_invisible(text)
     try:
         parsed = _PARSERS[fmt](text)
     except KnowledgeError as exc:  # FormatError: malformed JSON or CSV
@@ -88,7 +98,23 @@ def load_document(path: Path, root: Path, problems: list[LoadProblem] | None = N
         format=fmt,
         sha256=hashlib.sha256(raw).hexdigest(),
         sections=parsed.sections,
+        hidden_dropped=parsed.hidden,
+        invisible_dropped=invisible,
     )
+
+
+def _read_inside(path: Path, root: Path, doc_id: str) -> bytes:
+    """The file's bytes, read through its resolved path, which must lie inside ``root``."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a dangling link or a loop
+        raise SkippedFile(doc_id, "a broken link, skipped", refused=True) from exc
+    if not real.is_relative_to(root):
+        raise SkippedFile(doc_id, "refused: a link to a file outside the folder", refused=True)
+    try:
+        return real.read_bytes()
+    except OSError as exc:
+        raise SkippedFile(doc_id, f"cannot read the file ({exc.strerror or exc})") from exc
 
 
 def _kb_files(root: Path, problems: list[LoadProblem]) -> list[Path]:
@@ -98,14 +124,34 @@ def _kb_files(root: Path, problems: list[LoadProblem]) -> list[Path]:
         )
 
     found = []
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found += [
-            Path(folder, name)
-            for name in names
-            if not name.startswith(".") and Path(name).suffix.lower() in FORMATS
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):  # never enters a link
+        for name in [n for n in subfolders if Path(folder, n).is_symlink()]:
+            problems.append(_linked_folder(Path(folder, name), root))
+        subfolders[:] = [
+            n for n in subfolders if not n.startswith(".") and not Path(folder, n).is_symlink()
         ]
+        for name in names:
+            reason = secret_in_name(name)
+            if reason:
+                problems.append(
+                    LoadProblem(
+                        path=_doc_id(Path(folder, name), root),
+                        message=f"refused: {reason}",
+                        refused=True,
+                    )
+                )
+            elif not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
+                found.append(Path(folder, name))
     return sorted(found, key=lambda path: _doc_id(path, root))
+
+
+def _linked_folder(path: Path, root: Path) -> LoadProblem:
+    """Why a linked folder was not entered: outside the folder, or read at its own path."""
+    inside = path.resolve().is_relative_to(root)
+    why = "its files are read at their own path" if inside else "it leads outside the folder"
+    return LoadProblem(
+        path=_doc_id(path, root), message=f"a link to a folder, skipped: {why}", refused=True
+    )
 
 
 def _decode(raw: bytes, doc_id: str) -> tuple[str, list[str]]:

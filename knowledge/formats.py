@@ -43,6 +43,8 @@ class Parsed:
     title: str | None
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)
+    hidden: int = 0
+    """HTML only: hidden elements and comments whose text was dropped."""
 
 
 def clean(text: str, strip_lines: bool = False) -> str:

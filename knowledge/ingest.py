@@ -1,19 +1,36 @@
-"""Bring a vector store in line with a KB folder, touching only what changed."""
+"""Bring one named source of a vector store in line with a KB folder, touching only what changed.
+
+Atomic per source. New chunks are written beside the old ones under ids that
+carry their document's fingerprint, so nothing a reader sees is overwritten;
+then one single-row write to the source catalogue makes the new version the
+committed one (readers serve only chunks that match it, see
+:meth:`VectorStore.search_vector`); only then are the old chunks deleted.
+Killed before the commit, readers keep the old version; killed after it, they
+see the new one; either way the next ingest deletes the leftovers.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
+import signal
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from agent.errors import KnowledgeError
 from knowledge.chunking import chunk_document
 from knowledge.documents import load_folder
 from knowledge.embeddings import Embedder
-from knowledge.models import Chunk, Document, IngestReport, LoadProblem
-from knowledge.store import VectorStore, Written
+from knowledge.flags import Screen, chunk_flags
+from knowledge.ingest_plan import Plan, guard, make_plan
+from knowledge.models import Chunk, Document, Flag, IngestReport, LoadProblem, SourceRecord
+from knowledge.sources import default_source, qualified, valid_source
+from knowledge.store import VectorStore
 
-__all__ = ["Progress", "ingest"]
+__all__ = ["CRASH_ENV", "IngestOptions", "Progress", "ingest"]
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, doc_id), called after each document."""
@@ -21,13 +38,34 @@ Progress = Callable[[int, int, str], None]
 _MIN_BUDGET = 32
 WRITE_BATCH = 256
 """Chunks embedded and written together: Chroma's writes cost per call, not per chunk."""
-CHUNKER_VERSION = "2"  # 2: Markdown emphasis and links are stripped from chunk text
+CHUNKER_VERSION = "3"  # 3: hidden HTML and invisible Unicode dropped; chunk ids carry a version
 """Bump when chunking changes, so the next ingest rewrites every document."""
+CRASH_ENV = "ESCALATE_INGEST_CRASH_AT"
+"""Test hook: the process kills itself (SIGKILL) at this named point (see :func:`_crash_point`)."""
 
 
-def fingerprint(doc: Document, max_tokens: int) -> str:
-    """What "unchanged" means: same bytes, chunked the same way."""
-    return f"{doc.sha256}:{max_tokens}:{CHUNKER_VERSION}"
+@dataclass(frozen=True)
+class IngestOptions:
+    """How one ingest runs; the defaults are the safe ones."""
+
+    source: str | None = None
+    """The source's name; None: the folder's name."""
+    prune: bool = False
+    """Allow removing more than ``prune_limit`` documents."""
+    prune_limit: int = 3
+    dry_run: bool = False
+    """Plan only: report what would change and write nothing."""
+    url_allow_hosts: tuple[str, ...] = ()
+    """The store's own domains: links elsewhere are flagged."""
+    screen: Screen | None = None
+    """The instruction detector; None flags no instructions (the agent always passes one)."""
+    serve_flagged_instructions: bool = False
+    """Write chunks that read like instructions anyway (still flagged)."""
+
+
+def fingerprint(doc: Document, max_tokens: int, serve_flagged: bool = False) -> str:
+    """What "unchanged" means: same bytes, chunked (and screened) the same way."""
+    return f"{doc.sha256}:{max_tokens}:{CHUNKER_VERSION}{':served' if serve_flagged else ''}"
 
 
 def ingest(
@@ -36,54 +74,135 @@ def ingest(
     embedder: Embedder,
     max_tokens: int = 160,
     progress: Progress | None = None,
+    options: IngestOptions | None = None,
 ) -> IngestReport:
-    """Add new documents, replace changed ones (by fingerprint), remove deleted ones; report it all.
+    """Add new documents, replace changed ones, remove deleted ones, in one source; report it.
 
     A file that is still there but can no longer be read keeps its previous
-    chunks (and is listed in ``problems``): a broken edit should not silently
-    empty a topic the bot could answer yesterday.
+    version (and is listed in ``problems``): a broken edit should not silently
+    empty a topic the bot could answer yesterday. A refused file (a secret, a
+    link out of the folder) keeps nothing.
     """
+    opts = options or IngestOptions()
     if embedder.name != store.embedder.name:
         raise KnowledgeError(
             f"ingest embeds with {embedder.name} but the store holds {store.embedder.name} vectors"
         )
     started = time.perf_counter()
-    documents, problems = load_folder(root)
-    stored = store.manifest()
-    report = IngestReport(problems=problems)
-    pending: list[tuple[str, list[Chunk]]] = []
-    for done, loaded in enumerate(documents, start=1):
-        doc = loaded.model_copy(update={"sha256": fingerprint(loaded, max_tokens)})
-        previous = stored.get(doc.id)
-        if previous == doc.sha256:
-            report.unchanged.append(doc.id)
-        else:
-            pending.append((doc.id, _checked(doc, embedder, max_tokens, report)))
-            (report.added if previous is None else report.updated).append(doc.id)
-        if sum(len(chunks) for _, chunks in pending) >= WRITE_BATCH:
-            _write(pending, store, embedder)
-            pending = []
-        if progress is not None:
-            progress(done, len(documents), doc.id)
-    _write(pending, store, embedder)
-    _remove_missing(root, store, set(stored) - {doc.id for doc in documents}, report)
+    source = valid_source(opts.source or default_source(root))
+    loaded, problems = load_folder(root)
+    documents = [_versioned(doc, source, max_tokens, opts) for doc in loaded]
+    committed = store.sources().get(source)
+    plan = make_plan(documents, problems, committed, store.manifest(), source)
+    guard(plan, source, opts.prune_limit, opts.prune)
+    report = _planned(plan, source, problems, documents, opts.dry_run)
+    if opts.dry_run:
+        report.seconds = time.perf_counter() - started
+        return report
+    report.flags = _write(plan, store, embedder, max_tokens, opts, report, progress)
+    if committed is not None:  # flags of documents this ingest did not read again
+        report.flags = [
+            f for f in committed.flags if f.doc_id in set(plan.unchanged) | set(plan.kept)
+        ] + report.flags
+    _commit(store, plan, SourceRecord(name=source, root=str(root.resolve()), flags=report.flags))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _remove_missing(
-    root: Path, store: VectorStore, missing: set[str], report: IngestReport
-) -> None:
-    """Delete stored documents whose file is gone; keep those whose file failed to load."""
-    unreadable = {problem.path for problem in report.problems}
-    for doc_id in sorted(missing):
-        if doc_id in unreadable and (root / doc_id).is_file():
-            report.problems.append(
-                LoadProblem(path=doc_id, message="kept the previously ingested version")
+def _versioned(doc: Document, source: str, max_tokens: int, opts: IngestOptions) -> Document:
+    update = {
+        "id": qualified(source, doc.id),
+        "sha256": fingerprint(doc, max_tokens, opts.serve_flagged_instructions),
+    }
+    return doc.model_copy(update=update)
+
+
+def _planned(
+    plan: Plan, source: str, problems: list[LoadProblem], docs: list[Document], dry_run: bool
+) -> IngestReport:
+    kept = [LoadProblem(path=d, message="kept the previously ingested version") for d in plan.kept]
+    return IngestReport(
+        source=source,
+        added=[d.id for d in plan.added],
+        updated=[d.id for d in plan.updated],
+        unchanged=plan.unchanged,
+        removed=plan.removed,
+        problems=problems + kept,
+        hidden_dropped=sum(d.hidden_dropped for d in docs),
+        invisible_dropped=sum(d.invisible_dropped for d in docs),
+        dry_run=dry_run,
+    )
+
+
+def _write(
+    plan: Plan,
+    store: VectorStore,
+    embedder: Embedder,
+    max_tokens: int,
+    opts: IngestOptions,
+    report: IngestReport,
+    progress: Progress | None,
+) -> list[Flag]:
+    """Embed and write the chunks of added and updated documents; return their flags.
+    A chunk flagged as instructions is withheld (not written) unless the store serves them."""
+    changed = plan.added + plan.updated
+    pending: list[Chunk] = []
+    flags: list[Flag] = []
+    for done, doc in enumerate(changed, start=1):
+        for chunk in _checked(doc, embedder, max_tokens, report):
+            found = chunk_flags(
+                chunk, opts.url_allow_hosts, opts.screen, opts.serve_flagged_instructions
             )
-            continue
-        store.delete_document(doc_id)
-        report.removed.append(doc_id)
+            flags += found
+            if not any(f.withheld for f in found):
+                pending.append(_stamped(chunk, doc.sha256))
+                report.chunks_written += 1
+        if len(pending) >= WRITE_BATCH:
+            _flush(pending, store, embedder)
+            pending = []
+            _crash_point("mid-write")
+        if progress is not None:
+            progress(done, len(changed), doc.id)
+    _flush(pending, store, embedder)
+    _crash_point("written")
+    return flags
+
+
+def _stamped(chunk: Chunk, version: str) -> Chunk:
+    """The chunk under an id no other version of its document uses, tagged with its source."""
+    short = hashlib.sha256(version.encode()).hexdigest()[:8]
+    origin = chunk.doc_id.partition(":")[0]
+    return chunk.model_copy(update={"id": f"{chunk.id}@{short}", "origin": origin})
+
+
+def _flush(pending: list[Chunk], store: VectorStore, embedder: Embedder) -> None:
+    if pending:
+        store.write_chunks(pending, embedder.embed([c.embed_text for c in pending]))
+
+
+def _commit(store: VectorStore, plan: Plan, record: SourceRecord) -> None:
+    """Switch readers to the new version, then delete what no version needs any more."""
+    stored = store.source_chunks(record.name)
+    current = [i for i, doc_id, fp in stored if plan.versions.get(doc_id) == fp]
+    record = record.model_copy(
+        update={
+            "docs": plan.versions,
+            "chunks": len(current),
+            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    store.commit_source(record)
+    _crash_point("committed")
+    store.delete_chunks([i for i, doc_id, fp in stored if plan.versions.get(doc_id) != fp])
+    _crash_point("cleaned")
+    for legacy_id in plan.adopted:
+        store.delete_document(legacy_id)
+
+
+def _crash_point(name: str) -> None:
+    """Kill this process here, as a power cut would, when the test hook names this point."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def fitted_chunks(doc: Document, embedder: Embedder, max_tokens: int) -> list[Chunk]:
@@ -117,15 +236,4 @@ def _checked(
     if counts:  # counted only when the model has a window
         window = embedder.max_tokens or 0
         report.truncated_chunks += [c.id for c, n in zip(chunks, counts, strict=True) if n > window]
-    report.chunks_written += len(chunks)
     return chunks
-
-
-def _write(pending: list[tuple[str, list[Chunk]]], store: VectorStore, embedder: Embedder) -> None:
-    """Embed the pending documents' chunks in one call and store them in one write."""
-    texts = [chunk.embed_text for _, chunks in pending for chunk in chunks]
-    vectors = iter(embedder.embed(texts) if texts else [])
-    written: list[Written] = [
-        (doc_id, chunks, [next(vectors) for _ in chunks]) for doc_id, chunks in pending
-    ]
-    store.replace_documents(written)

@@ -27,6 +27,10 @@ class Document(BaseModel):
     sha256: str
     """Of the file's bytes: re-ingest skips a document whose hash is unchanged."""
     sections: list[Section]
+    hidden_dropped: int = 0
+    """Hidden HTML elements and comments whose text was left out."""
+    invisible_dropped: int = 0
+    """Invisible Unicode characters (tags, zero-width, bidi controls) removed."""
 
 
 class Chunk(BaseModel):
@@ -46,6 +50,8 @@ class Chunk(BaseModel):
     source: Literal["kb", "learned"] = "kb"
     provenance: str = ""
     """Learned answers only: where the answer came from and who approved it."""
+    origin: str = ""
+    """KB chunks only: the named source it was ingested from ('' before sources existed)."""
 
     @property
     def embed_text(self) -> str:
@@ -66,6 +72,19 @@ class LoadProblem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str
     message: str
+    refused: bool = False
+    """Refused for safety (a link out of the folder, a secret): no version of it is kept."""
+
+
+class Flag(BaseModel):
+    """Something in a document a curator should look at (see knowledge.flags)."""
+
+    model_config = ConfigDict(extra="forbid")
+    doc_id: str
+    kind: Literal["instructions", "url"]
+    detail: str
+    withheld: bool
+    """True when the chunk is not written to the store, so never quoted to a shopper."""
 
 
 class IngestReport(BaseModel):
@@ -80,4 +99,26 @@ class IngestReport(BaseModel):
     problems: list[LoadProblem] = []
     truncated_chunks: list[str] = []
     """Chunks longer than the embedder's window (should stay empty)."""
+    source: str = ""
+    """The named source this ingest replaced."""
+    flags: list[Flag] = []
+    hidden_dropped: int = 0
+    invisible_dropped: int = 0
+    dry_run: bool = False
+    """A plan only: nothing was written."""
     seconds: float = 0.0
+
+
+class SourceRecord(BaseModel):
+    """The committed version of one named source: what readers may see of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    root: str
+    """The folder it was last ingested from."""
+    docs: dict[str, str] = {}
+    """doc_id -> fingerprint of each document in this version; chunks of any other
+    (doc_id, fingerprint) under this source are leftovers and are never served."""
+    chunks: int = 0
+    flags: list[Flag] = []
+    ingested_at: str = ""

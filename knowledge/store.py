@@ -21,7 +21,7 @@ from chromadb.config import Settings
 
 from agent.errors import VectorStoreError
 from knowledge.embeddings import Embedder
-from knowledge.models import Chunk, ScoredChunk
+from knowledge.models import Chunk, ScoredChunk, SourceRecord
 from knowledge.store_address import collection_name, parse_url
 from knowledge.vocabulary import words_of
 
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 __all__ = ["VectorStore", "stock_chroma_embedder"]
 
 _FIELDS = ("doc_id", "title", "heading", "n_tokens", "doc_sha256", "source")
-_OPTIONAL = {"provenance": ""}  # absent from chunks written before it existed
+_OPTIONAL = {"provenance": "", "origin": ""}  # absent from chunks written before they existed
 _PAGE = 5000
 _TEXT_PAGE = 1000  # pages of chunk texts: 5000 at once raised peak memory by 100 MB at 10k
 _RECHECK_S = 5.0
@@ -72,6 +72,9 @@ class VectorStore:
         self._collection: Any = None
         self._batch = _PAGE
         self._vocabulary: tuple[int, frozenset[str]] | None = None
+        self._catalog_coll: Any = None
+        self._client_handle: Any = None
+        self._versions: dict[str, dict[str, str]] | None = None
         self._checked_at = 0.0
         self.recheck_s = _RECHECK_S
 
@@ -87,15 +90,72 @@ class VectorStore:
             return int(self._coll().count())
 
     def manifest(self) -> dict[str, str]:
-        """doc_id -> doc_sha256 of every KB document (learned answers are not listed)."""
+        """doc_id -> doc_sha256 of every KB document ingested before named sources existed
+        (documents of named sources are in :meth:`sources`; learned answers in neither)."""
         found: dict[str, str] = {}
         for offset in range(0, self.count(), _PAGE):
             with _chroma("reading the manifest"):
                 page = self._coll().get(include=["metadatas"], limit=_PAGE, offset=offset)
             for meta in page["metadatas"] or []:
-                if meta and meta.get("source", "kb") == "kb":
+                if meta and meta.get("source", "kb") == "kb" and not meta.get("origin"):
                     found[str(meta["doc_id"])] = str(meta.get("doc_sha256", ""))
         return found
+
+    def sources(self) -> dict[str, SourceRecord]:
+        """The committed version of every named source, by name."""
+        with _chroma("reading the list of sources"):
+            found = self._catalog().get(include=["documents"])
+        records = [SourceRecord.model_validate_json(d or "{}") for d in found["documents"] or []]
+        self._versions = {r.name: r.docs for r in records}
+        return {r.name: r for r in records}
+
+    def commit_source(self, record: SourceRecord) -> None:
+        """Make ``record`` the version of its source that readers see: one single-row write."""
+        with _chroma(f"committing source {record.name}"):
+            self._catalog().upsert(
+                ids=[record.name], embeddings=[[1.0]], documents=[record.model_dump_json()]
+            )
+        self._versions = None
+        self._vocabulary = None
+
+    def remove_source(self, name: str) -> None:
+        """Forget a source: readers stop seeing it at once; its chunks are then deleted."""
+        with _chroma(f"removing source {name}"):
+            self._catalog().delete(ids=[name])
+        self._versions = None
+        self.delete_chunks([chunk_id for chunk_id, _, _ in self.source_chunks(name)])
+
+    def source_chunks(self, name: str) -> list[tuple[str, str, str]]:
+        """(chunk id, doc_id, doc_sha256) of every chunk stored under source ``name``,
+        current or left over from an ingest that did not finish."""
+        with _chroma(f"listing the chunks of source {name}"):
+            found = self._coll().get(where={"origin": name}, include=["metadatas"])
+        return [
+            (i, str(m["doc_id"]), str(m["doc_sha256"]))
+            for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
+        ]
+
+    def write_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Write chunks beside what is stored (an id written before is overwritten)."""
+        if len(chunks) != len(vectors):
+            raise VectorStoreError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        self._vocabulary = None
+        for start in range(0, len(chunks), self._batch):
+            batch = chunks[start : start + self._batch]
+            with _chroma(f"writing {len(batch)} chunks"):
+                self._coll().upsert(
+                    ids=[c.id for c in batch],
+                    embeddings=[list(v) for v in vectors[start : start + self._batch]],
+                    documents=[c.text for c in batch],
+                    metadatas=[_metadata(c) for c in batch],
+                )
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        """Remove these chunks (ids not stored are ignored)."""
+        for start in range(0, len(chunk_ids), self._batch):
+            with _chroma(f"deleting {len(chunk_ids)} chunks"):
+                self._coll().delete(ids=list(chunk_ids[start : start + self._batch]))
+        self._vocabulary = None
 
     def vocabulary(self) -> frozenset[str]:
         """Every word the stored chunks use; rebuilt after this store's own writes, and when
@@ -113,9 +173,11 @@ class VectorStore:
                     page = self._coll().get(
                         include=["documents", "metadatas"], limit=_TEXT_PAGE, offset=offset
                     )
-                for text, meta in zip(
-                    page["documents"] or [], page["metadatas"] or [], strict=False
-                ):
+                metas = page["metadatas"] or []
+                served = self._served(metas)
+                for text, meta, ok in zip(page["documents"] or [], metas, served, strict=False):
+                    if not ok:
+                        continue
                     words |= words_of(
                         f"{text} {(meta or {}).get('title', '')} {(meta or {}).get('heading', '')}"
                     )
@@ -179,13 +241,27 @@ class VectorStore:
         return self.search_vector(self.embedder.embed([query])[0], k)
 
     def search_vector(self, vector: Sequence[float], k: int) -> list[ScoredChunk]:
-        """The ``k`` chunks nearest to ``vector``, best first; an empty store gives []."""
+        """The ``k`` chunks nearest to ``vector``, best first; an empty store gives [].
+
+        Only the committed version of each source is served: while an ingest
+        runs (or after one was killed) its new chunks sit beside the old ones,
+        so a query that meets them asks again for more rows and drops them."""
         if k <= 0:
             return []
+        asked = k
+        while True:
+            rows = self._query(vector, asked)
+            verdicts = self._served([m for _, m in rows])
+            served = [row for row, ok in zip(rows, verdicts, strict=True) if ok]
+            if len(served) >= k or len(rows) < asked:
+                return [sc for sc, _ in served[:k]]
+            asked += 2 * (len(rows) - len(served))
+
+    def _query(self, vector: Sequence[float], n: int) -> list[tuple[ScoredChunk, Any]]:
         with _chroma("searching"):
-            found = self._coll().query(  # k above the count (or 0) just returns fewer rows
+            found = self._coll().query(  # n above the count (or 0) just returns fewer rows
                 query_embeddings=[list(vector)],
-                n_results=k,
+                n_results=n,
                 include=["documents", "metadatas", "distances"],
             )
         rows = zip(
@@ -195,10 +271,34 @@ class VectorStore:
             found["distances"][0],
             strict=True,
         )
+        # A row without metadata was deleted by another process after this one loaded
+        # the index (embedded Chroma does not reload it): it is gone, not an error.
         scored = [
-            ScoredChunk(chunk=_chunk(i, d, m), score=1.0 - float(dist)) for i, d, m, dist in rows
+            (ScoredChunk(chunk=_chunk(i, d, m), score=1.0 - float(dist)), m)
+            for i, d, m, dist in rows
+            if m is not None
         ]
-        return sorted(scored, key=lambda s: s.score, reverse=True)
+        return sorted(scored, key=lambda s: s[0].score, reverse=True)
+
+    def _served(self, metas: Sequence[Any]) -> list[bool]:
+        """Whether each chunk (by its metadata) belongs to its source's committed version.
+        Chunks from before sources existed, and learned answers, always do."""
+
+        def ok(meta: Any, versions: dict[str, dict[str, str]]) -> bool:
+            origin = (meta or {}).get("origin")
+            if not origin or meta.get("source", "kb") != "kb":
+                return True
+            return versions.get(origin, {}).get(meta.get("doc_id")) == meta.get("doc_sha256")
+
+        if not any((m or {}).get("origin") for m in metas):
+            return [True] * len(metas)
+        if self._versions is None:
+            self.sources()
+        verdicts = [ok(m, self._versions or {}) for m in metas]
+        if not all(verdicts):  # perhaps a source was committed since we last looked
+            self.sources()
+            verdicts = [ok(m, self._versions or {}) for m in metas]
+        return verdicts
 
     def bare_query(self, vector: Sequence[float], k: int) -> Any:
         """Chroma's own query for the same rows as :meth:`search_vector`, nothing of ours:
@@ -213,7 +313,7 @@ class VectorStore:
         """The stored chunk with this id, or None."""
         with _chroma(f"reading chunk {chunk_id}"):
             found = self._coll().get(ids=[chunk_id], include=["documents", "metadatas"])
-        if not found["ids"]:
+        if not found["ids"] or not self._served(found["metadatas"])[0]:
             return None
         return _chunk(found["ids"][0], found["documents"][0], found["metadatas"][0])
 
@@ -221,7 +321,7 @@ class VectorStore:
         """The Chroma collection, created on first use."""
         if self._collection is None:
             with _chroma(f"opening collection {self.name} at {self.path or self.url}"):
-                client = self._client()
+                client = self._client_handle = self._client()
                 self._batch = min(
                     _PAGE, int(getattr(client, "get_max_batch_size", lambda: _PAGE)())
                 )
@@ -232,6 +332,16 @@ class VectorStore:
                     metadata={"logical": self._logical, "embedder": self.embedder.name},
                 )
         return self._collection
+
+    def _catalog(self) -> Any:
+        """The collection that records each source's committed version (one row per source)."""
+        if self._catalog_coll is None:
+            self._coll()
+            with _chroma(f"opening the source catalogue of {self.name}"):
+                self._catalog_coll = self._client_handle.get_or_create_collection(
+                    f"{self.name}-sources", embedding_function=None
+                )
+        return self._catalog_coll
 
     def _client(self) -> Any:
         settings = Settings(anonymized_telemetry=False)

@@ -67,7 +67,8 @@ def test_ingest_search_send_show(store_config):
         ["send", "t1", "How many days do I have to return unworn items?", "--config", str(config)],
     )
     reply = json.loads(sent.output)
-    assert reply["kind"] == "answer" and reply["citations"][0]["doc_id"] == "returns.md"
+    assert reply["kind"] == "answer" and reply["citations"][0]["doc_id"] == "kb:returns.md"
+    assert "(returns.md)" in reply["messages"][0]  # the shopper reads the path, not the source
     pressed = runner.invoke(app, ["send", "t1", "", "--button", "--config", str(config)])
     assert json.loads(pressed.output)["kind"] == "handoff"
     shown = runner.invoke(app, ["show", "t1", "--json", "--config", str(config)])
@@ -99,3 +100,41 @@ def test_version_does_not_need_a_command_or_a_config(tmp_path, monkeypatch):
     result = runner.invoke(app, ["--version", "triggers"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("escalate ")
+
+
+def test_kb_ingest_plans_guards_and_lists_sources(store_config, tmp_path):
+    kb, config = store_config
+    for n in range(4):
+        (kb / f"faq{n}.md").write_text(
+            f"# FAQ {n}\n\nAnswer {n}. See https://tracker.example.org/{n}\n"
+        )
+    args = ["--config", str(config)]
+    first = runner.invoke(app, ["kb", "ingest", str(kb), "--source", "help", *args])
+    assert first.exit_code == 0, first.output
+    assert "source help: 5 added" in first.output and "flag" in first.output
+    for n in range(4):
+        (kb / f"faq{n}.md").unlink()
+    planned = runner.invoke(
+        app, ["kb", "ingest", str(kb), "-s", "help", "--dry-run", "--prune", *args]
+    )
+    assert planned.exit_code == 0, planned.output
+    assert "  removed  help:faq0.md" in planned.output and "nothing changed" in planned.output
+    refused = runner.invoke(app, ["kb", "ingest", str(kb), "--source", "help", *args])
+    assert type(refused.exception).__name__ == "PruneRefused"  # main() prints it, exit code 2
+    assert "would remove 4 documents" in str(refused.exception) and "--prune" in str(
+        refused.exception
+    )
+    other = runner.invoke(app, ["kb", "ingest", str(kb), "--source", "outlet", *args])
+    assert "source outlet: 1 added" in other.output
+    listed = runner.invoke(app, ["kb", "sources", *args])
+    assert "help" in listed.output and "outlet" in listed.output
+    assert "│ 5 " in listed.output  # help still holds its five documents
+    lint = runner.invoke(app, ["kb", "lint", "help", *args])
+    assert "tracker.example.org" in lint.output and "yes" in lint.output
+    pruned = runner.invoke(app, ["kb", "ingest", str(kb), "--source", "help", "--prune", *args])
+    assert "4 removed" in pruned.output
+    removed = runner.invoke(app, ["kb", "remove-source", "outlet", *args])
+    assert (
+        removed.exit_code == 0
+        and "outlet" not in runner.invoke(app, ["kb", "sources", *args]).output
+    )

@@ -13,6 +13,7 @@ from agent.nodes.retrieve import question_of
 from agent.reply import TALK_TO_PERSON
 from agent.state import Citation, ConversationState, Turn
 from knowledge.models import ScoredChunk
+from knowledge.sources import doc_path
 
 EXTRACTIVE_NOTE = Messages(ENGLISH).text("answer.quoted")
 """The English intro lines (the shopper reads them in their language, agent/messages/)."""
@@ -56,7 +57,7 @@ def render(
         for claim in draft.sentences
     )
     sources = "\n".join(
-        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.provenance or c.doc_id})"
+        f"[{n}] {c.title}{' › ' + c.heading if c.heading else ''} ({c.provenance or doc_path(c.doc_id)})"
         for n, c in enumerate(citations, 1)
     )
     lead = _lead(citations, extractive, say, kb_language)

@@ -39,6 +39,7 @@ from agent.nodes.respond import EXTRACTIVE_NOTE
 from agent.reply import BotReply
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
+from knowledge.sources import doc_path
 from tests.fakes import DANA, SAMPLE_KB, LexicalRetriever, ScriptedLLM
 
 KB_ROOT = Path(__file__).resolve().parents[2] / "evals" / "sets" / "sample-store" / "kb"
@@ -516,7 +517,7 @@ def real_campaign(tmp_path: Path, store) -> Campaign:
         assert found is not None, f"cited chunk {chunk_id} is not in the store"
         return found.text
 
-    return Campaign(agent, text, lambda doc: (KB_ROOT / doc).is_file())
+    return Campaign(agent, text, lambda doc: (KB_ROOT / doc_path(doc)).is_file())
 
 
 REAL_QUESTIONS = [

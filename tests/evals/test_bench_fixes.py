@@ -78,9 +78,9 @@ def test_ingest_writes_many_documents_per_chroma_call(tmp_path, monkeypatch):
     store = VectorStore(FakeEmbedder(), path=tmp_path / "chroma")
     collection = store._coll()
     adds = []
-    real_add = collection.add
+    real_add = collection.upsert
     monkeypatch.setattr(
-        collection, "add", lambda **kw: adds.append(len(kw["ids"])) or real_add(**kw)
+        collection, "upsert", lambda **kw: adds.append(len(kw["ids"])) or real_add(**kw)
     )
     report = ingest(tmp_path / "kb", store, store.embedder)
     assert len(report.added) == docs > 1

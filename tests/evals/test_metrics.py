@@ -130,3 +130,21 @@ def test_an_order_total_from_the_record_is_a_faithful_amount():
         ),
     )
     assert compute([faithful]).unfaithful_summaries == 0
+
+
+def test_a_case_naming_a_kb_path_matches_a_citation_of_that_path_in_the_sets_source():
+    from evals.metrics import cites_support
+    from evals.runner import EVAL_SOURCE
+    from knowledge.sources import qualified
+
+    expects = case("answer", supporting_docs=["policies/returns.md"])
+    in_source = qualified(EVAL_SOURCE, "policies/returns.md")
+    assert in_source == "kb:policies/returns.md"
+    assert cites_support(record(expects, answer(1, doc=in_source)))
+    assert cites_support(
+        record(expects, answer(1, doc="policies/returns.md"))
+    )  # a store from before sources
+    assert not cites_support(record(expects, answer(1, doc="kb:policies/shipping.md")))
+    assert not cites_support(record(expects, answer(1, doc="kb:other/policies/returns.md")))
+    spelled_out = case("answer", supporting_docs=["kb:policies/returns.md"])
+    assert cites_support(record(spelled_out, answer(1, doc=in_source)))

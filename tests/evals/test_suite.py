@@ -133,7 +133,7 @@ def test_a_set_runs_with_an_openai_compatible_model_through_respx(eval_set, tmp_
         schema = body["response_format"]["json_schema"]["name"]
         prompt = body["messages"][1]["content"]
         if schema == "Draft":
-            first = re.search(r"\[([^\]]+#\d+)\] \([^)]*\)\n(.+)", prompt)
+            first = re.search(r"\[([^\]]+#\d+(?:@\w+)?)\] \([^)]*\)\n(.+)", prompt)
             content = {
                 "answerable": True,
                 "sentences": [{"text": first.group(2), "citations": [first.group(1)]}],

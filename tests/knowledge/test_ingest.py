@@ -28,20 +28,20 @@ def doc_ids_found(store, query):
 
 def test_first_ingest_adds_everything_and_reports_problems(kb, store, fake_embedder):
     report = ingest(kb, store, fake_embedder)
-    assert report.added == ["faq.json", "policies/returns.md", "shipping.md"]
+    assert report.added == ["kb:faq.json", "kb:policies/returns.md", "kb:shipping.md"]
     assert report.updated == report.unchanged == report.removed == []
     assert report.chunks_written == store.count() == 4
     assert [p.path for p in report.problems] == ["broken.json"]
     assert report.truncated_chunks == []
     assert report.seconds > 0
-    assert store.search("gift cards", 1)[0].chunk.doc_id == "faq.json"
+    assert store.search("gift cards", 1)[0].chunk.doc_id == "kb:faq.json"
 
 
 def test_second_ingest_changes_nothing_and_embeds_nothing(kb, store, fake_embedder):
     ingest(kb, store, fake_embedder)
     fake_embedder.calls.clear()
     report = ingest(kb, store, fake_embedder)
-    assert report.unchanged == ["faq.json", "policies/returns.md", "shipping.md"]
+    assert report.unchanged == ["kb:faq.json", "kb:policies/returns.md", "kb:shipping.md"]
     assert report.added == report.updated == report.removed == []
     assert report.chunks_written == 0 and fake_embedder.calls == []
     assert store.count() == 4
@@ -54,8 +54,8 @@ def test_a_modified_file_is_updated(kb, store, fake_embedder, write):
         "# Returns\nReturns are accepted within 60 days.\n\n## Exchanges\nSwap sizes free.\n",
     )
     report = ingest(kb, store, fake_embedder)
-    assert report.updated == ["policies/returns.md"]
-    assert report.unchanged == ["faq.json", "shipping.md"]
+    assert report.updated == ["kb:policies/returns.md"]
+    assert report.unchanged == ["kb:faq.json", "kb:shipping.md"]
     assert report.chunks_written == 2 and store.count() == 5
     texts = [hit.chunk.text for hit in store.search("returns accepted days", 10)]
     assert "Returns are accepted within 60 days." in texts
@@ -66,9 +66,9 @@ def test_a_deleted_file_is_removed_with_its_chunks(kb, store, fake_embedder):
     ingest(kb, store, fake_embedder)
     (kb / "shipping.md").unlink()
     report = ingest(kb, store, fake_embedder)
-    assert report.removed == ["shipping.md"]
-    assert "shipping.md" not in doc_ids_found(store, "shipping business days free")
-    assert store.count() == 2 and "shipping.md" not in store.manifest()
+    assert report.removed == ["kb:shipping.md"]
+    assert "kb:shipping.md" not in doc_ids_found(store, "shipping business days free")
+    assert store.count() == 2 and "kb:shipping.md" not in store.sources()["kb"].docs
 
 
 def test_a_file_that_breaks_keeps_its_previous_chunks(kb, store, fake_embedder, write):
@@ -76,10 +76,10 @@ def test_a_file_that_breaks_keeps_its_previous_chunks(kb, store, fake_embedder, 
     write("faq.json", '[{"question": "Do you sell gift cards?",')
     report = ingest(kb, store, fake_embedder)
     assert report.removed == []
-    assert ("faq.json", "kept the previously ingested version") in [
+    assert ("kb:faq.json", "kept the previously ingested version") in [
         (p.path, p.message) for p in report.problems
     ]
-    assert "faq.json" in doc_ids_found(store, "gift cards")
+    assert "kb:faq.json" in doc_ids_found(store, "gift cards")
 
 
 def test_progress_is_reported_per_document(kb, store, fake_embedder):
@@ -90,13 +90,17 @@ def test_progress_is_reported_per_document(kb, store, fake_embedder):
         fake_embedder,
         progress=lambda done, total, doc_id: calls.append((done, total, doc_id)),
     )
-    assert calls == [(1, 3, "faq.json"), (2, 3, "policies/returns.md"), (3, 3, "shipping.md")]
+    assert calls == [
+        (1, 3, "kb:faq.json"),
+        (2, 3, "kb:policies/returns.md"),
+        (3, 3, "kb:shipping.md"),
+    ]
 
 
 def test_chunks_longer_than_the_embedder_window_are_listed(kb, tmp_path, make_embedder):
     narrow = make_embedder(name="narrow", max_tokens=9)  # counts words; shipping chunks have 9
     report = ingest(kb, VectorStore(narrow, path=tmp_path / "narrow"), narrow)
-    assert report.truncated_chunks == ["faq.json#0", "policies/returns.md#0"]
+    assert report.truncated_chunks == ["kb:faq.json#0", "kb:policies/returns.md#0"]
 
 
 def test_the_store_and_ingest_must_use_the_same_embedder(kb, store, make_embedder):
@@ -108,10 +112,11 @@ def test_real_model_ingest_and_search(kb, tmp_path, minilm):
     store = VectorStore(minilm, path=tmp_path / "real")
     report = ingest(kb, store, minilm)
     assert report.chunks_written == 4 and report.truncated_chunks == []
-    assert store.search("how long until my package leaves?", 1)[0].chunk.id == "shipping.md#0"
+    best = store.search("how long until my package leaves?", 1)[0].chunk
+    assert best.id.startswith("kb:shipping.md#0@") and best.origin == "kb"
     assert (
         store.search("can I send back shoes I never wore", 1)[0].chunk.doc_id
-        == "policies/returns.md"
+        == "kb:policies/returns.md"
     )
     assert ingest(kb, store, minilm).unchanged == report.added
 
@@ -127,8 +132,8 @@ def test_changing_the_chunk_size_rewrites_documents(tmp_path):
     store = VectorStore(FakeEmbedder(), path=tmp_path / "chroma")
     ingest(kb, store, store.embedder, max_tokens=160)
     again = ingest(kb, store, store.embedder, max_tokens=60)
-    assert again.updated == ["a.md"] and again.unchanged == []
-    assert ingest(kb, store, store.embedder, max_tokens=60).unchanged == ["a.md"]
+    assert again.updated == ["kb:a.md"] and again.unchanged == []
+    assert ingest(kb, store, store.embedder, max_tokens=60).unchanged == ["kb:a.md"]
 
 
 def test_chunks_are_cut_to_the_embedders_window_not_just_the_token_budget(tmp_path):
@@ -151,8 +156,7 @@ def test_chunks_are_cut_to_the_embedders_window_not_just_the_token_budget(tmp_pa
     store = VectorStore(embedder, path=tmp_path / "chroma")
     report = ingest(kb, store, embedder, max_tokens=160)
     assert report.truncated_chunks == []
-    assert all(
-        embedder.count_tokens(store.get_chunk(f"long.md#{n}").embed_text) <= 60
-        for n in range(report.chunks_written)
-    )
+    stored = [store.get_chunk(i) for i, _, _ in store.source_chunks("kb")]
+    assert len(stored) == report.chunks_written
+    assert all(embedder.count_tokens(c.embed_text) <= 60 for c in stored if c is not None)
     assert report.chunks_written >= 10  # 160-token chunks would have been 3

@@ -56,12 +56,13 @@ def test_ingest_search_and_delete_through_a_chroma_server(chroma_url, tmp_path):
     (kb / "shipping.md").write_text("# Shipping\n\nStandard shipping costs $5.95.\n")
     store = VectorStore(FakeEmbedder(), url=chroma_url)
     first = ingest(kb, store, store.embedder)
-    assert sorted(first.added) == ["returns.md", "shipping.md"]
-    assert ingest(kb, store, store.embedder).unchanged == ["returns.md", "shipping.md"]
-    assert store.search("return unworn items", 1)[0].chunk.doc_id == "returns.md"
+    assert sorted(first.added) == ["kb:returns.md", "kb:shipping.md"]
+    assert ingest(kb, store, store.embedder).unchanged == ["kb:returns.md", "kb:shipping.md"]
+    assert store.search("return unworn items", 1)[0].chunk.doc_id == "kb:returns.md"
     (kb / "shipping.md").unlink()
-    assert ingest(kb, store, store.embedder).removed == ["shipping.md"]
-    assert set(store.manifest()) == {"returns.md"}
+    assert ingest(kb, store, store.embedder).removed == ["kb:shipping.md"]
+    assert set(store.sources()["kb"].docs) == {"kb:returns.md"}
+    assert store.count() == 1  # the removed document's chunks are gone from the server too
 
 
 def test_a_server_that_is_down_is_a_clear_error():

@@ -32,13 +32,13 @@ def test_an_agent_on_postgres_answers_from_a_kb_in_a_chroma_server(
         store_name="Northwind",
     )
     store = open_store(settings)  # what `escalate ingest` opens: the server, not a folder
-    assert sorted(ingest(kb, store, store.embedder).added) == ["returns.md", "shipping.md"]
+    assert sorted(ingest(kb, store, store.embedder).added) == ["kb:returns.md", "kb:shipping.md"]
 
     with EscalationAgent(settings) as first:  # one runtime process...
         reply = first.send("c1", RETURNS)
     assert reply.kind == "answer", reply
     assert "30 days" in reply.messages[0]
-    assert [c.chunk_id.split("#")[0] for c in reply.citations] == ["returns.md"]
+    assert [c.chunk_id.split("#")[0] for c in reply.citations] == ["kb:returns.md"]
 
     with EscalationAgent(settings) as second:  # ...and another, sharing both servers
         assert second.conversation("c1").transcript[0].text == RETURNS
