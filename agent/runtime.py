@@ -30,6 +30,7 @@ from agent.nodes.human import HumanEvent
 from agent.ops.board import QueueBoard
 from agent.package import HandoffPackage
 from agent.reply import BotReply
+from agent.retention.checkpoints import prune_thread
 from agent.settings import VERTICALS, Settings
 from agent.state import Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
@@ -247,6 +248,7 @@ class EscalationAgent:
         with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
+                held.callback(self._prune, cid)  # last, while the conversation is still held
                 recovered, waiting = self._finish_interrupted_turn(config)
                 if waiting:
                     reply = self._to_human(cid, config, message, action)
@@ -345,6 +347,10 @@ class EscalationAgent:
         self.board.picked_up(handoff_id)
         self._observe(record_pickup, cid, handoff_id, self.context.now(), agent)
 
+    def _prune(self, cid: str) -> None:
+        """Keep only the checkpoint resuming needs, so a conversation's bytes grow linearly."""
+        prune_thread(self.graph.checkpointer, cid)
+
     def _observe(self, record: Callable[..., None], cid: str, *args: Any) -> None:
         """Metrics never cost a shopper their turn."""
         try:
@@ -413,6 +419,7 @@ class EscalationAgent:
             state = self.graph.invoke(
                 Command(resume=event.model_dump()), config, context=self.context, durability="exit"
             )
+            self._prune(cid)
         return cid, state
 
     def conversation(self, conversation_id: str) -> Conversation:
