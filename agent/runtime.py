@@ -31,6 +31,7 @@ from agent.ops.board import QueueBoard
 from agent.package import HandoffPackage
 from agent.reply import BotReply
 from agent.retention.checkpoints import prune_thread
+from agent.retention.report import Report as RetentionReport
 from agent.settings import VERTICALS, Settings
 from agent.state import Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
@@ -326,6 +327,35 @@ class EscalationAgent:
             )
             self.board.update_sent(due.handoff_id)
         return replies
+
+    def apply_retention(self, *, apply: bool = True, days: int | None = None) -> RetentionReport:
+        """Delete what is older than ``retention_days`` (see agent.retention.sweep); a no-op
+        report when no retention is set. For the runtime's daily scheduler."""
+        from agent.retention.sweep import sweep
+
+        days = days or self.settings.retention_days
+        if days is None:
+            return RetentionReport(applied=apply, notes=["retention_days is not set"])
+        checkpointer, now = self.graph.checkpointer, self.context.clock()
+        return sweep(checkpointer, self.store, days, now, apply=apply, lock=self._held)
+
+    def forget(
+        self, *, customer: str | None = None, conversation: str | None = None, apply: bool = True
+    ) -> RetentionReport:
+        """Erase a customer (by email) or one conversation everywhere (agent.retention.forget)."""
+        from agent.retention.forget import forget
+
+        retriever = self.context.retriever  # the vector store holds learned answers' provenance
+        vectors = retriever if hasattr(retriever, "replace_document") else None
+        return forget(self.graph.checkpointer, self.store, customer=customer,
+                      conversation=conversation, apply=apply, lock=self._held, vectors=vectors)  # fmt: skip
+
+    def _held(self, cid: str) -> AbstractContextManager[object]:
+        """A conversation held in this process and across processes (no turn runs meanwhile)."""
+        with ExitStack() as stack:  # a lock not taken releases the one that was
+            stack.enter_context(self._locks.hold(cid))
+            stack.enter_context(self._process_lock(cid))
+            return stack.pop_all()
 
     def set_staff(self, queue: str, agents_on_shift: int) -> None:
         """How many agents are on shift for a queue now (from the helpdesk's presence)."""
