@@ -24,14 +24,14 @@ ConfigOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 
 
-def _print(report: Report, as_json: bool) -> None:
+def _print(report: Report, as_json: bool, hint: str) -> None:
     if as_json:
         console.print_json(json.dumps(report.as_dict()))
         return
     for line in report.lines():
         console.print(line, markup=False, highlight=False)
     if not report.applied:
-        console.print("dry run: nothing was changed (add --apply)", markup=False)
+        console.print(f"dry run: nothing was changed ({hint})", markup=False)
 
 
 def retention_command(
@@ -55,7 +55,7 @@ def retention_command(
                        apply=apply, lock=storage.lock)  # fmt: skip
     finally:
         storage.close()
-    _print(report, as_json)
+    _print(report, as_json, "add --apply")
 
 
 def forget_command(
@@ -80,7 +80,7 @@ def forget_command(
                         vectors=None if dry_run else _vectors(settings))  # fmt: skip
     finally:
         storage.close()
-    _print(report, as_json)
+    _print(report, as_json, "run it without --dry-run")
 
 
 def _vectors(settings: Settings) -> Any:
