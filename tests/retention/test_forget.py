@@ -119,3 +119,33 @@ def test_the_forget_command_prints_what_it_removed(tmp_path: Path, monkeypatch):
     assert done.exit_code == 0, done.output
     assert "conversations (checkpoints): removed 1" in done.output
     assert "learning/proposals: redacted 1" in done.output and "vacuumed" in done.output
+
+
+class RecordingVectors:
+    """What forget needs of the vector store, recording the chunks it rewrites."""
+
+    def __init__(self) -> None:
+        self.embedder = type("E", (), {"embed": staticmethod(lambda texts: [[0.0]] * len(texts))})()
+        self.written: list = []
+
+    def replace_document(self, doc_id: str, chunks: list, vectors: list) -> None:
+        self.written += chunks
+
+
+def test_an_approved_answer_keeps_its_text_and_loses_its_link_in_the_vector_store(
+    make_agent: MakeAgent,
+):
+    from agent.retention.forget import forget
+
+    agent = make_agent()
+    chat(agent, "c-dana", DANA)
+    book = ProposalBook(agent.store)
+    proposal = book.all()[0]
+    book.put(proposal.model_copy(update={"status": "approved", "decided_by": "cur"}))
+    vectors = RecordingVectors()
+    report = forget(agent.graph.checkpointer, agent.store, customer="dana@example.com",
+                    vectors=vectors)  # fmt: skip
+    assert "1 learned answers rewritten" in " ".join(report.notes)
+    [chunk] = vectors.written
+    assert chunk.doc_id == proposal.doc_id and "Bitcoin" in chunk.text
+    assert "c-dana" not in chunk.provenance and "conversation erased" in chunk.provenance
