@@ -4,7 +4,8 @@ One conversation of ``turns`` turns through the runtime; after each turn the SQL
 folded into the file (``wal_checkpoint(TRUNCATE)``), so the file's size is what the database
 holds, free pages included. The figure is the bytes added per turn late in the conversation
 ÷ early in it: 1 when a turn costs the same at turn 200 as at turn 10; it grows with the
-conversation's length when every checkpoint keeps the whole state.
+conversation's length when every checkpoint keeps the whole state. (Both are counted as at
+least one page over the window: growth below a page is flat, not zero.)
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ def conversation_growth(
     span = EARLY[1] - EARLY[0]
     early = (sizes[EARLY[1]] - sizes[EARLY[0]]) / span
     late = (sizes[turns] - sizes[turns - span]) / span
+    floor = conn.execute("PRAGMA page_size").fetchone()[0] / span  # the file grows by pages
     return {
         "turns": turns,
         "early_bytes_per_turn": round(early),
         "late_bytes_per_turn": round(late),
-        "ratio": round(late / early, 3) if early > 0 else None,
+        "ratio": round(max(late, floor) / max(early, floor), 3),
         "total_kb": round(sizes[-1] / 1024, 1),
         "checkpoints_kept": conn.execute(
             "SELECT count(*) FROM checkpoints WHERE thread_id = ?", ("bench-long",)
