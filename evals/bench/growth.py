@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EARLY", "conversation_growth"]
+__all__ = ["FIRST", "conversation_growth"]
 
-EARLY = (10, 50)
-"""Turns [10, 50): past the first writes that create tables and indexes."""
+FIRST = 10
+"""The early window starts here: past the first writes that create tables and indexes."""
 
 
 def conversation_growth(
@@ -27,7 +27,7 @@ def conversation_growth(
 ) -> dict[str, Any]:
     """File size after every turn of one long conversation, and the late ÷ early ratio."""
     conn = getattr(agent.graph.checkpointer, "conn", None)
-    if conn is None or turns < 2 * EARLY[1]:
+    if conn is None or turns < 4 * FIRST:
         return {}
     path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
@@ -41,12 +41,16 @@ def conversation_growth(
         sizes.append(size())
         if tick is not None:
             tick()
-    span = EARLY[1] - EARLY[0]
-    early = (sizes[EARLY[1]] - sizes[EARLY[0]]) / span
+    # two windows as long as they can be (the file grows by whole pages: long windows average
+    # that out): turns FIRST..half and the same number of turns up to the last
+    span = turns // 2 - FIRST
+    early = (sizes[FIRST + span] - sizes[FIRST]) / span
     late = (sizes[turns] - sizes[turns - span]) / span
     floor = conn.execute("PRAGMA page_size").fetchone()[0] / span  # the file grows by pages
     return {
         "turns": turns,
+        "early": [FIRST, FIRST + span],
+        "late": [turns - span, turns],
         "early_bytes_per_turn": round(early),
         "late_bytes_per_turn": round(late),
         "ratio": round(max(late, floor) / max(early, floor), 3),

@@ -40,7 +40,7 @@ def test_pruning_leaves_other_conversations_alone(make_agent: MakeAgent):
 
 
 def test_database_bytes_per_turn_stay_flat(tmp_path):
-    """Sizes of the SQLite file itself, not times: turn 60-100 cost what turns 10-50 did."""
+    """Sizes of the SQLite file itself, not times: turns 60-100 cost what turns 10-50 did."""
     from agent.runtime import EscalationAgent
     from agent.settings import Settings
     from tests.fakes import SAMPLE_KB, LexicalRetriever
@@ -49,6 +49,7 @@ def test_database_bytes_per_turn_stay_flat(tmp_path):
     with EscalationAgent(settings, retriever=LexicalRetriever(SAMPLE_KB)) as agent:
         growth = conversation_growth(agent, [RETURNS, SHIPPING, "Do you ship to Canada?"], 100)
     assert growth["checkpoints_kept"] == 1
+    assert (growth["early"], growth["late"]) == ([10, 50], [60, 100])
     # whole-state checkpoints make turn 100 cost about twice turn 30; pruned, the cost is flat
-    # (the slack is page granularity: 4 KB pages over 40 turns)
+    # (the slack is page granularity: one 4 KB page over 40 turns)
     assert growth["late_bytes_per_turn"] <= 1.2 * growth["early_bytes_per_turn"] + 4096 / 40
