@@ -436,6 +436,11 @@ from evals.bench.cli import bench_command  # noqa: E402  (light: its work is imp
 
 app.command("bench")(bench_command)
 
+from agent.retention.cli import forget_command, retention_command  # noqa: E402
+
+app.command("retention")(retention_command)
+app.command("forget")(forget_command)
+
 
 def _print_version(value: bool) -> None:
     if value:

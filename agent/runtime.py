@@ -34,6 +34,8 @@ from agent.ops.board import QueueBoard
 from agent.ops.waits import update_phrase
 from agent.package import HandoffPackage
 from agent.reply import BotReply
+from agent.retention.checkpoints import prune_thread
+from agent.retention.report import Report as RetentionReport
 from agent.settings import VERTICALS, Settings
 from agent.state import ConversationState, Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
@@ -258,6 +260,7 @@ class EscalationAgent:
         with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
+                held.callback(self._prune, cid)  # last, while the conversation is still held
                 recovered, waiting = self._finish_interrupted_turn(config)
                 if waiting:
                     reply = self._to_human(cid, config, message, action)
@@ -363,6 +366,35 @@ class EscalationAgent:
             self.board.update_sent(due.handoff_id)
         return replies
 
+    def apply_retention(self, *, apply: bool = True, days: int | None = None) -> RetentionReport:
+        """Delete what is older than ``retention_days`` (see agent.retention.sweep); a no-op
+        report when no retention is set. For the runtime's daily scheduler."""
+        from agent.retention.sweep import sweep
+
+        days = days or self.settings.retention_days
+        if days is None:
+            return RetentionReport(applied=apply, notes=["retention_days is not set"])
+        checkpointer, now = self.graph.checkpointer, self.context.clock()
+        return sweep(checkpointer, self.store, days, now, apply=apply, lock=self._held)
+
+    def forget(
+        self, *, customer: str | None = None, conversation: str | None = None, apply: bool = True
+    ) -> RetentionReport:
+        """Erase a customer (by email) or one conversation everywhere (agent.retention.forget)."""
+        from agent.retention.forget import forget
+
+        retriever = self.context.retriever  # the vector store holds learned answers' provenance
+        vectors = retriever if hasattr(retriever, "replace_document") else None
+        return forget(self.graph.checkpointer, self.store, customer=customer,
+                      conversation=conversation, apply=apply, lock=self._held, vectors=vectors)  # fmt: skip
+
+    def _held(self, cid: str) -> AbstractContextManager[object]:
+        """A conversation held in this process and across processes (no turn runs meanwhile)."""
+        with ExitStack() as stack:  # a lock not taken releases the one that was
+            stack.enter_context(self._locks.hold(cid))
+            stack.enter_context(self._process_lock(cid))
+            return stack.pop_all()
+
     def set_staff(self, queue: str, agents_on_shift: int) -> None:
         """How many agents are on shift for a queue now (from the helpdesk's presence)."""
         if queue not in self.settings.handoff.queues:
@@ -382,6 +414,10 @@ class EscalationAgent:
             raise ConversationError(f"conversation {cid!r} is not waiting for a person")
         self.board.picked_up(handoff_id)
         self._observe(record_pickup, cid, handoff_id, self.context.now(), agent)
+
+    def _prune(self, cid: str) -> None:
+        """Keep only the checkpoint resuming needs, so a conversation's bytes grow linearly."""
+        prune_thread(self.graph.checkpointer, cid)
 
     def _observe(self, record: Callable[..., None], cid: str, *args: Any) -> None:
         """Metrics never cost a shopper their turn."""
@@ -456,6 +492,7 @@ class EscalationAgent:
             state = self.graph.invoke(
                 Command(resume=event.model_dump()), config, context=self.context, durability="exit"
             )
+            self._prune(cid)
         return cid, state
 
     def conversation(self, conversation_id: str) -> Conversation:

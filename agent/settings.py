@@ -247,6 +247,10 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     """``postgresql://user@host/db``: conversations and records in PostgreSQL (several
     runtime processes can then share them). Unset: one SQLite file in ``data_dir``."""
+    retention_days: int | None = Field(None, ge=1)
+    """Delete conversations, outbox items and inbox tickets, and clear the shopper's words from
+    metric events, once they are this many days old (``escalate retention --apply`` or
+    ``EscalationAgent.apply_retention()`` from a scheduler). Unset: keep everything."""
     max_message_chars: int = Field(20_000, ge=100)
     """Longer shopper messages are cut to this many characters (and the cut is noted)."""
     llm: LLMSettings = LLMSettings()

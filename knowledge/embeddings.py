@@ -21,6 +21,9 @@ from knowledge.tokens import count_tokens as cl100k_tokens
 
 __all__ = ["Embedder", "LocalMiniLM", "OpenAIEmbedder", "normalised"]
 
+_KEEP_COUNTED = 4096
+"""Encodings kept between count_tokens and embed (an ingest batch is 256 chunks)."""
+
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -60,10 +63,18 @@ class LocalMiniLM:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._loaded: tuple[Any, Any, Any, set[str]] | None = None
+        self._counted: dict[str, Any] = {}
+        """Encodings made by count_tokens, kept for the embed call that usually follows
+        (ingest counts every chunk, then embeds it): each text is tokenized once."""
 
     def count_tokens(self, text: str) -> int:
         """Word-pieces the model would see, [CLS] and [SEP] included, without truncation."""
-        return len(self._load()[1].encode(text).ids)
+        encoding = self._load()[1].encode(text)
+        if len(encoding.ids) <= (self.max_tokens or 0):  # as the truncating tokenizer makes it
+            if len(self._counted) >= _KEEP_COUNTED:
+                self._counted.clear()
+            self._counted[text] = encoding
+        return len(encoding.ids)
 
     def truncated(self, text: str) -> bool:
         """Whether the model would cut ``text`` (more than 254 word-pieces plus [CLS]/[SEP])."""
@@ -72,13 +83,26 @@ class LocalMiniLM:
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit vectors in input order; inputs are sorted by length so batches pad little."""
         session, _, tokenizer, inputs = self._load()
-        encodings = tokenizer.encode_batch(list(texts)) if texts else []
+        encodings = self._encodings(tokenizer, list(texts))
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         vectors = np.zeros((len(encodings), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
             vectors[batch] = self._run(session, inputs, [encodings[i] for i in batch])
         return normalised(vectors)
+
+    def _encodings(self, tokenizer: Any, texts: list[str]) -> list[Any]:
+        """Each text's encoding: the one counting made, or a new one (in one batch)."""
+        counted = self._counted
+        found = [counted.pop(t, None) for t in texts]  # popped: a cache of one ingest batch
+        missing = [i for i, e in enumerate(found) if e is None]
+        for i, encoding in zip(
+            missing,
+            tokenizer.encode_batch([texts[i] for i in missing]) if missing else [],
+            strict=True,
+        ):
+            found[i] = encoding
+        return found
 
     @staticmethod
     def _run(session: Any, inputs: set[str], encodings: list[Any]) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 A KB lives in ``<data_dir>/bench/kb-<size>-g<generator>-<embedder>-t<chunk budget>/``
 (``kb/`` the files, ``chroma/`` the store, ``build.json`` written last, so a
-build that was interrupted is rebuilt rather than trusted). About one chunk in
+build that was interrupted is never trusted: it resumes, since ingest skips the
+documents already stored; the 100k build takes an hour or more on a busy 2-core machine). About one chunk in
 a hundred is an approved learned answer, stored like the curation flow stores
 them: in the same collection, with ``source="learned"``.
 """
@@ -43,6 +44,8 @@ class BenchKB(BaseModel):
     docs: int
     learned: int
     build_seconds: float
+    resumed: bool = False
+    """The build went on from an interrupted one (``build_seconds`` counts this part only)."""
     truncated_chunks: list[str]
     """Chunks the embedder would cut (ingest reports them; should stay empty)."""
     cached: bool = False
@@ -94,6 +97,24 @@ def learned_answers(count: int, seed: int = 7) -> list[Chunk]:
     return chunks
 
 
+_LEARNED_BATCH = 256
+_WRITTEN = "written.json"
+"""Marks a KB folder whose files are all written: an interrupted build resumes from there."""
+
+
+def _written_files(folder: Path, size: int, max_tokens: int, tick: Progress) -> tuple[int, bool]:
+    """Write the KB's files, unless a build that was interrupted already wrote them all
+    (then True: the build resumes)."""
+    marker = folder / _WRITTEN
+    if marker.is_file():
+        return int(json.loads(marker.read_text(encoding="utf-8"))["docs"]), True
+    shutil.rmtree(folder, ignore_errors=True)
+    docs, _ = write_kb(folder / "kb", size, max_tokens=max_tokens,
+                       progress=lambda done, total: tick("writing", done, total))  # fmt: skip
+    marker.write_text(json.dumps({"docs": docs}), encoding="utf-8")
+    return docs, False
+
+
 def ensure_kb(
     data_dir: Path,
     size: int,
@@ -109,18 +130,19 @@ def ensure_kb(
         return BenchKB.model_validate_json(meta.read_text(encoding="utf-8")).model_copy(
             update={"folder": folder, "cached": True}
         )
-    shutil.rmtree(folder, ignore_errors=True)
     tick = progress or (lambda phase, done, total: None)
     started = time.perf_counter()
-    docs, _ = write_kb(folder / "kb", size, max_tokens=max_tokens,
-                       progress=lambda done, total: tick("writing", done, total))  # fmt: skip
+    docs, resumed = _written_files(folder, size, max_tokens, tick)
     store = VectorStore(embedder, path=folder / "chroma")
+    # incremental: after an interrupted build, the documents already stored are skipped
     report = ingest(folder / "kb", store, embedder, max_tokens,
                     progress=lambda done, total, _: tick("ingesting", done, total))  # fmt: skip
     learned = learned_answers(max(1, size // 100))
-    for n, chunk in enumerate(learned, 1):
-        store.replace_document(chunk.doc_id, [chunk], embedder.embed([chunk.embed_text]))
-        tick("learned answers", n, len(learned))
+    for start in range(0, len(learned), _LEARNED_BATCH):
+        batch = learned[start : start + _LEARNED_BATCH]
+        vectors = embedder.embed([chunk.embed_text for chunk in batch])
+        store.replace_documents([(c.doc_id, [c], [v]) for c, v in zip(batch, vectors, strict=True)])
+        tick("learned answers", start + len(batch), len(learned))
     built = BenchKB(
         size=size,
         folder=folder,
@@ -128,6 +150,7 @@ def ensure_kb(
         docs=docs,
         learned=len(learned),
         build_seconds=round(time.perf_counter() - started, 2),
+        resumed=resumed,
         truncated_chunks=report.truncated_chunks,
     )
     meta.write_text(json.dumps(built.model_dump(mode="json"), indent=1), encoding="utf-8")

@@ -125,8 +125,21 @@ def _size(size: str, m: dict[str, Any]) -> list[Row]:
             absolute=f"first {t['first_turn_ms']:g} ms (start {t['start_ms']:g} ms), later {steady:g} ms"
                      + (f" ({t['first_question_warm_ms']:g} ms cached)" if "first_question_warm_ms" in t else "")),
         Row(measure="peak memory (RSS) ÷ the libraries alone (model + Chroma)", size=size,
-            value=_ratio(t["peak_rss_mb"], libs["peak_rss_mb"]) if libs else None,
+            value=_ratio(t["peak_rss_mb"], libs["peak_rss_mb"]) if libs else None, target=at_most(1.5),
             absolute=f"peak {t['peak_rss_mb']:g} MB, libraries alone {libs.get('peak_rss_mb', 0):g} MB"),
+        *_growth(size, t.get("growth") or {}),
+    ]  # fmt: skip
+
+
+def _growth(size: str, g: dict[str, Any]) -> list[Row]:
+    if not g:
+        return []
+    (a, b), (c, d) = g["early"], g["late"]
+    return [
+        Row(measure=f"database bytes per turn of one conversation: turns {c}–{d} ÷ turns {a}–{b}",
+            size=size, value=g["ratio"], target=at_most(1.5),
+            absolute=f"{g['late_bytes_per_turn']:g} B vs {g['early_bytes_per_turn']:g} B a turn; "
+                     f"{g['total_kb']:g} KB after {g['turns']} turns, {g['checkpoints_kept']} checkpoint kept"),
     ]  # fmt: skip
 
 

@@ -61,6 +61,7 @@ def libraries_alone(job: dict[str, Any]) -> dict[str, Any]:
 
 def turns(job: dict[str, Any]) -> dict[str, Any]:
     from agent.runtime import EscalationAgent
+    from evals.bench.growth import conversation_growth
     from evals.bench.kb import learned_answers
     from evals.bench.setup import approve_learned, close
 
@@ -78,6 +79,8 @@ def turns(job: dict[str, Any]) -> dict[str, Any]:
         retrieval = _retrieval(agent.context.retriever, questions, job["rounds"], job["k"])
         again = [_cold(agent, f"bench-again-{n}", questions[0]) for n in range(3)]
         written = _checkpoints(agent, "bench-0")
+        growth = conversation_growth(agent, questions, job.get("long_turns", 200),
+                                     _progress("one long conversation", job.get("long_turns", 200)))  # fmt: skip
         peak = rss_mb(peak=True)
         close(agent)
     warm = times["runtime"][:: len(questions)]  # the first question, its sentences known
@@ -96,6 +99,7 @@ def turns(job: dict[str, Any]) -> dict[str, Any]:
         },
         "retrieval": retrieval,
         "checkpoints": written,
+        "growth": growth,
         "peak_rss_mb": round(peak, 1),
     }
 

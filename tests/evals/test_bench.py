@@ -109,13 +109,23 @@ def test_ratios_and_results_come_from_the_measurements():
     first, graph = _row(rows, "first turn", "1k"), _row(rows, "… of which LangGraph", "1k")
     assert (first.value, first.status) == (1.5, "pass")
     assert (graph.value, graph.status) == (1.5, "info")
-    assert (
-        _row(rows, "peak memory", "1k").status == "info"
-        and _row(rows, "peak memory", "1k").value == 1.25
-    )
+    memory = _row(rows, "peak memory", "1k")
+    assert (memory.value, memory.status, str(memory.target)) == (1.25, "pass", "≤ 1.5")
     calls = _row(rows, "LLM calls per answer")
     assert (calls.value, calls.status) == (1, "pass") and "400 + 50 tokens each" in calls.absolute
     assert _row(rows, "LLM calls per handoff").value == 2
+
+
+def test_database_growth_is_a_row_when_measured():
+    measured = measurements()
+    assert not [r for r in rows_from(measured) if r.measure.startswith("database bytes")]
+    measured["sizes"]["1k"]["turns"]["growth"] = {
+        "turns": 200, "early": [10, 100], "late": [110, 200], "early_bytes_per_turn": 1000, "late_bytes_per_turn": 1500,
+        "ratio": 1.6, "total_kb": 300.0, "checkpoints_kept": 1,
+    }  # fmt: skip
+    row = _row(rows_from(measured), "database bytes per turn", "1k")
+    assert (row.value, row.status, str(row.target)) == (1.6, "miss", "≤ 1.5")
+    assert "turns 110–200 ÷ turns 10–100" in row.measure and "1 checkpoint kept" in row.absolute
 
 
 def test_a_missing_section_is_left_out_and_a_skipped_model_is_shown():

@@ -24,6 +24,7 @@ SECTIONS = [
     "turn p95",
     "first turn after start",
     "peak memory",
+    "database bytes per turn",
     "LLM calls per answer",
     "eval suite, bundled set (2 cases)",
 ]
@@ -51,3 +52,6 @@ def test_a_tiny_bench_runs_end_to_end_and_caches_its_kb(tmp_path):
     assert "| turn p50: runtime" in readme.read_text(encoding="utf-8")
     cached = ensure_kb(tmp_path / "data", 120, LocalMiniLM(), 160)
     assert cached.cached and cached.chunks == kb["chunks"]
+    (cached.folder / "build.json").unlink()  # as if the build had been interrupted
+    resumed = ensure_kb(tmp_path / "data", 120, LocalMiniLM(), 160)
+    assert resumed.resumed and not resumed.cached and resumed.chunks == kb["chunks"]

@@ -58,6 +58,20 @@ def test_long_input_is_truncated_not_fatal(minilm):
     assert len(minilm.embed([long_text])[0]) == 384
 
 
+def test_counted_texts_are_embedded_from_the_same_word_pieces():
+    """Ingest counts every chunk, then embeds it: the counted encoding is reused, with the same
+    vectors as a fresh one, and a text longer than the window is still cut, not reused."""
+    long_text = " ".join(f"word{i % 50}" for i in range(400))
+    texts = ["Refunds take 5 business days.", long_text, "hi", "Refunds take 5 business days."]
+    fresh, counted = LocalMiniLM(threads=1), LocalMiniLM(threads=1)
+    expected = fresh.embed(texts)
+    assert [counted.count_tokens(t) for t in texts][1] > 256
+    assert len(counted._counted) == 2  # the short texts only
+    for a, b in zip(expected, counted.embed(texts), strict=True):
+        assert cosine(a, b) > 0.99999
+    assert counted._counted == {}  # used once, then dropped
+
+
 def test_empty_input_gives_no_vectors(minilm):
     assert minilm.embed([]) == []
 
