@@ -163,6 +163,7 @@ class EscalationAgent:
         elif checkpointer is None:
             raise InputError("a store without a checkpointer: pass both, or neither")
         self.store: BaseStore = store if store is not None else InMemoryStore()
+        self.checkpointer: BaseCheckpointSaver = checkpointer
         if llm is None:
             embedder = getattr(retriever, "embedder", None)
             llm = make_llm(
@@ -374,7 +375,7 @@ class EscalationAgent:
         days = days or self.settings.retention_days
         if days is None:
             return RetentionReport(applied=apply, notes=["retention_days is not set"])
-        checkpointer, now = self.graph.checkpointer, self.context.clock()
+        checkpointer, now = self.checkpointer, self.context.clock()
         return sweep(checkpointer, self.store, days, now, apply=apply, lock=self._held)
 
     def forget(
@@ -385,7 +386,7 @@ class EscalationAgent:
 
         retriever = self.context.retriever  # the vector store holds learned answers' provenance
         vectors = retriever if hasattr(retriever, "replace_document") else None
-        return forget(self.graph.checkpointer, self.store, customer=customer,
+        return forget(self.checkpointer, self.store, customer=customer,
                       conversation=conversation, apply=apply, lock=self._held, vectors=vectors)  # fmt: skip
 
     def _held(self, cid: str) -> AbstractContextManager[object]:
@@ -417,7 +418,7 @@ class EscalationAgent:
 
     def _prune(self, cid: str) -> None:
         """Keep only the checkpoint resuming needs, so a conversation's bytes grow linearly."""
-        prune_thread(self.graph.checkpointer, cid)
+        prune_thread(self.checkpointer, cid)
 
     def _observe(self, record: Callable[..., None], cid: str, *args: Any) -> None:
         """Metrics never cost a shopper their turn."""
