@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import datetime
@@ -18,6 +19,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agent.context import Context, Retriever, utc_now
+from agent.deadline import turn_deadline
 from agent.errors import ConversationError, InputError, KnowledgeError
 from agent.graph import build_graph
 from agent.grounding import unknown_terms
@@ -29,7 +31,9 @@ from agent.metrics import EventLog
 from agent.nodes.human import HumanEvent
 from agent.ops.board import QueueBoard
 from agent.package import HandoffPackage
+from agent.redact import redact_text
 from agent.reply import BotReply
+from agent.rescue import rescue_handoff
 from agent.settings import VERTICALS, Settings
 from agent.state import Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
@@ -183,11 +187,12 @@ class EscalationAgent:
         trigger packs, the tokenizer, the checkpointer's tables), so the first shopper after
         a start waits no longer than the next one. Called by the constructor."""
         warm = getattr(self.context.retriever, "warm_up", None)
-        try:
+        try:  # an embeddings endpoint down at start costs one turn's deadline, not the start
             if warm is not None:
-                warm()
-        except KnowledgeError:
-            log.warning("the knowledge base could not be warmed up at start", exc_info=True)
+                with turn_deadline(self.settings.llm.turn_deadline_s):
+                    warm()
+        except KnowledgeError as exc:
+            log.warning("the knowledge base could not be warmed up at start: %s", exc)
         dry = build_graph(InMemorySaver())  # no store: nothing is recorded or delivered
         dry.invoke(
             {"conversation_id": "warm-up", "incoming": "Hi there!", "action": "message"},
@@ -243,8 +248,14 @@ class EscalationAgent:
             vertical = vertical.strip().lower()
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
+        if not isinstance(agents_online, bool):  # "no" is not True
+            raise InputError(f"agents_online must be True or False, not {agents_online!r}")
         config = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
+        with (
+            self._locks.hold(cid),  # one turn at a time
+            turn_deadline(self.settings.llm.turn_deadline_s),
+            ExitStack() as held,
+        ):
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
                 recovered, waiting = self._finish_interrupted_turn(config)
@@ -272,12 +283,22 @@ class EscalationAgent:
                     turn["vertical"] = vertical or self.settings.vertical
                 state = self.graph.invoke(turn, config, context=self.context, durability="exit")
                 self._after_turn(cid, state)
-            except Exception:  # the runtime must survive anything a turn can throw
-                log.exception("turn failed for conversation %s", cid)
-                return BotReply(
-                    conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=message.notes
-                )
+            except Exception as exc:  # the runtime must survive anything a turn can throw
+                log.error("turn failed for %s:\n%s", cid, redact_text(traceback.format_exc()))
+                return self._rescue(cid, config, exc, message.notes)
         return self._reply(cid, state, message.notes)
+
+    def _rescue(self, cid: str, config: dict, exc: Exception, notes: list[str]) -> BotReply:
+        """A turn that failed still ends in a handoff that says why (never a wedged
+        conversation); only if that fails too (the database is down) is it an error reply."""
+        try:
+            state = rescue_handoff(self.graph, config, self.context, exc)
+            if state is not None:
+                self._after_turn(cid, state)
+                return self._reply(cid, state, notes)
+        except Exception as again:  # noqa: BLE001 - nothing more to try; the reply says so
+            log.error("no handoff either for %s: %s", cid, redact_text(repr(again)))
+        return BotReply(conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=notes)
 
     def _to_human(self, cid: str, config: dict, message: Any, action: str) -> BotReply:
         """A person owns the conversation: pass the line on, say nothing."""
@@ -331,7 +352,7 @@ class EscalationAgent:
             raise InputError(
                 f"no queue {queue!r}; known: {', '.join(self.settings.handoff.queues)}"
             )
-        if not isinstance(agents_on_shift, int) or agents_on_shift < 0:
+        if type(agents_on_shift) is not int or agents_on_shift < 0:  # True is not a number
             raise InputError("agents_on_shift must be a whole number, 0 or more")
         self.board.set_staff(queue, agents_on_shift)
 
