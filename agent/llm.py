@@ -256,8 +256,9 @@ class OpenAIBackend:
                     f"{purpose}: {self.where} skipped after repeated failures "
                     f"(circuit open, next try in {self.breaker.retry_in():.0f}s)"
                 )
+            timeout = self._timeout(purpose)  # out of time is not the endpoint's failure
             try:
-                result = send(self._timeout(purpose))
+                result = send(timeout)
             except Exception as exc:  # noqa: BLE001 - every failure is translated below
                 self.breaker.failed()
                 error, wait = _translate(exc, self.settings, self.where, purpose, attempt)
