@@ -13,7 +13,7 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["RedactingFilter", "redact_text", "redact_url"]
+__all__ = ["RedactingFilter", "install_log_filter", "redact_text", "redact_url"]
 
 MASK = "***"
 _SECRET_PARAM = re.compile(
@@ -31,8 +31,9 @@ def redact_url(url: str) -> str:
         netloc = parts.netloc
         if "@" in netloc:
             userinfo, host = netloc.rsplit("@", 1)
-            user = userinfo.split(":", 1)[0]
-            netloc = f"{user}:{MASK}@{host}" if user else f"{MASK}@{host}"
+            user, has_password, _ = userinfo.partition(":")
+            # a bare "TOKEN@host" is a secret too: only a user name before ':' is kept
+            netloc = f"{user}:{MASK}@{host}" if has_password and user else f"{MASK}@{host}"
         query = parts.query
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)

@@ -31,7 +31,7 @@ from agent.metrics import EventLog
 from agent.nodes.human import HumanEvent
 from agent.ops.board import QueueBoard
 from agent.package import HandoffPackage
-from agent.redact import redact_text
+from agent.redact import install_log_filter, redact_text
 from agent.reply import BotReply
 from agent.rescue import rescue_handoff
 from agent.settings import VERTICALS, Settings
@@ -151,6 +151,7 @@ class EscalationAgent:
         events) are kept in memory: fine for a test, not for a shop.
         """
         self.settings = settings
+        install_log_filter("httpx", "openai._base_client")  # they log request URLs
         if retriever is None:
             from agent.knowledge_base import open_store
 
