@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from agent.settings import Settings
@@ -35,9 +36,9 @@ def ingest_with_progress(
             root, store, embedder, max_tokens=settings.knowledge.chunk_max_tokens, progress=tick
         )
     for problem in report.problems:
-        console.print(f"[yellow]warning[/] {problem.path}: {problem.message}")
+        console.print(f"[yellow]warning[/] {escape(str(problem.path))}: {escape(problem.message)}")
     for chunk_id in report.truncated_chunks:
         console.print(
-            f"[yellow]warning[/] {chunk_id} is longer than the embedder's window; its tail cannot be retrieved"
+            f"[yellow]warning[/] {escape(chunk_id)} is longer than the embedder's window; its tail cannot be retrieved"
         )
     return report
