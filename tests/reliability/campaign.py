@@ -153,9 +153,12 @@ def run_mode(base_url: str, endpoint: str, mode: str, data_dir: Path, deadline: 
     return Outcome(endpoint, mode, len(turns), survived, first, round(worst, 2))
 
 
-def campaign(base_url: str, workdir: Path, deadline: float = 2.0) -> list[Outcome]:
-    """Every chat fault mode, then every embeddings fault mode."""
+def campaign(
+    base_url: str, workdir: Path, deadline: float = 2.0, only: Sequence[str] = ()
+) -> list[Outcome]:
+    """Every chat fault mode, then every embeddings fault mode (or only those named)."""
     plan = [("chat", m) for m in CHAT_MODES] + [("embeddings", m) for m in EMBEDDING_MODES]
+    plan = [(e, m) for e, m in plan if not only or m in only]
     return [
         run_mode(base_url, endpoint, mode, workdir / f"{endpoint}-{mode}", deadline)
         for endpoint, mode in plan
@@ -182,9 +185,10 @@ def table(outcomes: Sequence[Outcome], deadline: float) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deadline", type=float, default=2.0, help="llm.turn_deadline_s")
+    parser.add_argument("--only", nargs="*", default=[], choices=list(ALL_MODES), help="modes")
     args = parser.parse_args(argv)
     with fake_server() as base_url, tempfile.TemporaryDirectory() as tmp:
-        print(table(campaign(base_url, Path(tmp), args.deadline), args.deadline))
+        print(table(campaign(base_url, Path(tmp), args.deadline, args.only), args.deadline))
 
 
 if __name__ == "__main__":
