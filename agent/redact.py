@@ -51,7 +51,8 @@ def redact_text(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Redacts URLs in a log record's message (used on the HTTP client libraries' loggers)."""
+    """Redacts URLs in a log record's message and traceback (on the HTTP client libraries'
+    loggers, and the runtime's, whose tracebacks quote the endpoints' errors)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -61,7 +62,12 @@ class RedactingFilter(logging.Filter):
         clean = redact_text(message)
         if clean != message:
             record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:  # handlers reuse exc_text as it is
+            record.exc_text = redact_text(_FORMAT.formatException(record.exc_info))
         return True
+
+
+_FORMAT = logging.Formatter()
 
 
 def install_log_filter(*names: str) -> None:

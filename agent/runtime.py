@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import datetime
@@ -151,7 +150,7 @@ class EscalationAgent:
         events) are kept in memory: fine for a test, not for a shop.
         """
         self.settings = settings
-        install_log_filter("httpx", "openai._base_client")  # they log request URLs
+        install_log_filter("httpx", "openai._base_client", __name__)  # they log request URLs
         if retriever is None:
             from agent.knowledge_base import open_store
 
@@ -285,7 +284,7 @@ class EscalationAgent:
                 state = self.graph.invoke(turn, config, context=self.context, durability="exit")
                 self._after_turn(cid, state)
             except Exception as exc:  # the runtime must survive anything a turn can throw
-                log.error("turn failed for %s:\n%s", cid, redact_text(traceback.format_exc()))
+                log.exception("turn failed for conversation %s", cid)  # redacted by the filter
                 return self._rescue(cid, config, exc, message.notes)
         return self._reply(cid, state, message.notes)
 

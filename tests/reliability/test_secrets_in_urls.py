@@ -12,7 +12,7 @@ from agent.llm import OpenAIBackend
 from agent.redact import redact_text, redact_url
 from agent.runtime import EscalationAgent
 from agent.settings import LLMSettings, Settings
-from tests.fakes import SAMPLE_KB, LexicalRetriever
+from tests.fakes import SAMPLE_KB, LexicalRetriever, ScriptedLLM
 
 SECRET = "s3cret"
 LEAKY = f"http://user:{SECRET}@127.0.0.1:9/v1"  # nothing listens on port 9 (discard)
@@ -63,3 +63,24 @@ def test_an_unreachable_endpoint_with_credentials_leaks_them_nowhere(
     assert any(f.name == "conversations.sqlite" for f in files)  # checkpoints, outbox, events
     for written in files:
         assert SECRET.encode() not in written.read_bytes(), written
+
+
+class _Leaky(ScriptedLLM):
+    """A model wrapper with a bug whose message quotes its endpoint, credentials and all."""
+
+    def draft_answer(self, question, chunks, history):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"bug while calling {LEAKY}/chat/completions")
+
+
+def test_a_failed_turns_traceback_is_logged_without_the_secret(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent = EscalationAgent(
+        Settings.load(data_dir=tmp_path), retriever=LexicalRetriever(SAMPLE_KB), llm=_Leaky([])
+    )
+    reply = agent.send("c1", "How many days do I have to return unworn items?")
+    assert reply.kind == "handoff"  # rescued: the ticket says the turn failed
+    assert "turn failed for conversation c1" in caplog.text
+    assert "RuntimeError: bug while calling http://user:***@127.0.0.1:9/v1" in caplog.text
+    assert SECRET not in caplog.text
+    assert SECRET not in reply.handoff.model_dump_json()  # type: ignore[union-attr]
