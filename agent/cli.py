@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from agent.errors import EscalationError
 from agent.helpdesk.cli import outbox_command
@@ -181,7 +182,9 @@ def kb_search(
 
     table = Table("score", "chunk", "text")
     for sc in open_store(_settings(config)).search(query, k):
-        table.add_row(f"{sc.score:.3f}", sc.chunk.id, sc.chunk.text[:160].replace("\n", " "))
+        table.add_row(
+            f"{sc.score:.3f}", Text(sc.chunk.id), Text(sc.chunk.text[:160].replace("\n", " "))
+        )
     console.print(table)
 
 
@@ -376,7 +379,7 @@ def reply(
 ) -> None:
     """A person's line to the shopper while they own the conversation (kept for the hand-back)."""
     _agent(config).agent_message(conversation, text, agent=agent_name)
-    console.print(f"sent to {conversation} as {agent_name}")
+    console.print(f"sent to {escape(conversation)} as {escape(agent_name)}")
 
 
 @app.command()
@@ -388,12 +391,14 @@ def resolve(
 ) -> None:
     """Record a human agent's resolution; the conversation returns to the bot."""
     view = _agent(config).resolve(conversation, resolution, agent=agent_name)
-    console.print(f"conversation {view.conversation_id} resolved; mode is now {view.mode}")
+    console.print(f"conversation {escape(view.conversation_id)} resolved; mode is now {view.mode}")
     proposal = (view.resolution or {}).get("proposal")
     if proposal and proposal.startswith("p-"):
-        console.print(f"learned-answer proposal: {proposal} (review it with `escalate kb review`)")
+        console.print(
+            f"learned-answer proposal: {escape(proposal)} (review it with `escalate kb review`)"
+        )
     elif proposal:  # "no question to learn from", "failed: ...": nothing to review
-        console.print(f"no learned-answer proposal: {proposal}")
+        console.print(f"no learned-answer proposal: {escape(proposal)}")
 
 
 @app.command()
@@ -410,7 +415,7 @@ def show(
         console.print_json(view.model_dump_json())
         return
     for turn in view.transcript:
-        console.print(f"[dim]{turn.at}[/] [bold]{turn.role}[/]: {turn.text}")
+        console.print(f"[dim]{turn.at}[/] [bold]{turn.role}[/]: {escape(turn.text)}")
     if view.handoff:
         console.print(handoff_panel(view.handoff))
     console.print(f"mode: {view.mode}")
@@ -424,7 +429,7 @@ def triggers(
     from agent.triggers import sensitive_topics
 
     for name in sensitive_topics(vertical, _settings(config).triggers):
-        console.print(name)
+        console.print(Text(name))
 
 
 app.command("eval")(eval_command)
@@ -468,5 +473,9 @@ def main() -> None:
     try:
         app()
     except EscalationError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise SystemExit(2) from None
+    except OSError as exc:  # a path the user gave: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"[red]error:[/] {escape(where + (exc.strerror or str(exc)))}", soft_wrap=True)
         raise SystemExit(2) from None

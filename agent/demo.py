@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
+from rich.text import Text
 
 from agent.ingest_cli import ingest_with_progress
 from agent.knowledge_base import make_embedder, open_store
@@ -25,9 +27,10 @@ DEMO_SOURCE = "sample-store"
 def play(agent: EscalationAgent, case: Case, console: Console) -> list[str]:
     """Feed a case's turns until a handoff, printing each exchange; returns a summary row."""
     cid = f"demo-{case.id}"
-    console.print(Rule(f"[bold]{case.id}[/] · {case.vertical} · {case.notes or ''}", align="left"))
+    title = f"[bold]{escape(case.id)}[/] · {case.vertical} · {escape(case.notes or '')}"
+    console.print(Rule(title, align="left"))
     for n, text in enumerate(case.turns, 1):
-        console.print(f"[bold cyan]shopper ({n})[/] {text}")
+        console.print(f"[bold cyan]shopper ({n})[/] {escape(text)}")
         reply = agent.send(
             cid,
             text,
@@ -73,7 +76,7 @@ def run_demo(
     agent = EscalationAgent(demo_settings, retriever=store)
     cases, problems = read_cases(set_dir / "demo.jsonl")
     for problem in problems:
-        console.print(f"[yellow]skipped[/] {problem}")
+        console.print(f"[yellow]skipped[/] {escape(str(problem))}")
     chosen = [c for c in cases if not only or c.id in only]
     table = Table(
         "conversation",
@@ -84,7 +87,7 @@ def run_demo(
         title="demo summary",
     )
     for case in chosen:
-        table.add_row(*play(agent, case, console))
+        table.add_row(*(Text(cell) for cell in play(agent, case, console)))
     console.print(table)
     learned = [c for c in chosen if c.agent_resolution and c.expect.trigger == "low_confidence"]
     if learned:
@@ -110,11 +113,13 @@ def close_the_loop(
     console.print(Rule("[bold]the loop closes[/]: a person's answer, a curator, the next shopper"))
     cid = f"demo-{case.id}"
     view = agent.resolve(cid, case.agent_resolution or "", agent="Priya (support)")
-    console.print(f"[bold magenta]agent Priya resolves {cid}[/]: {case.agent_resolution}")
+    console.print(
+        f"[bold magenta]agent Priya resolves {escape(cid)}[/]: {escape(case.agent_resolution or '')}"
+    )
     book = ProposalBook(agent.store)
     proposal = book.get(str((view.resolution or {}).get("proposal", "")))
     if proposal is None:
-        console.print(f"no proposal: {(view.resolution or {}).get('proposal')}")
+        console.print(f"no proposal: {escape(str((view.resolution or {}).get('proposal')))}")
         return
     console.print(proposal_panel(proposal))
     curator = Curator(book, store, Checks(store, agent.settings), agent.context.now)
@@ -124,5 +129,5 @@ def close_the_loop(
     curator.approve(proposal.id, "Kim (curator)")
     console.print("[bold]curator Kim approves it[/]; it is retrieved from now on")
     question = case.turns[0]
-    console.print(f"[bold cyan]a new shopper[/] {question}")
+    console.print(f"[bold cyan]a new shopper[/] {escape(question)}")
     show_reply(console, agent.send(f"{cid}-again", question, vertical=case.vertical))

@@ -13,6 +13,7 @@ from agent.language import speaking
 from agent.llm import HandoffFacts, HandoffNotes
 from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
+from agent.redact import redact_text
 from agent.settings import Settings
 from agent.shopper_messages import shopper_messages
 from agent.state import (
@@ -122,8 +123,11 @@ def write_notes(
     lines = [f"{t.role}: {t.text}" for t in transcript]
     try:
         return ctx.llm.handoff_notes(lines, facts, retrieved)
-    except LLMError as exc:
-        log.warning("handoff notes fell back to the extractive writer: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - any model, ours or a caller's: the handoff goes on
+        reason = exc if isinstance(exc, LLMError) else f"{type(exc).__name__}: {exc}"
+        log.warning(
+            "handoff notes fell back to the extractive writer: %s", redact_text(str(reason))
+        )
         return OfflineBackend(ctx.settings.grounding.min_retrieval_score).handoff_notes(
             lines, facts, retrieved
         )

@@ -14,16 +14,23 @@ Two backends share the :class:`LLM` protocol:
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import openai
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from agent import deadline
+from agent.breaker import CircuitBreaker
 from agent.errors import LLMError, LLMOutputError
+from agent.http_deadline import DeadlineTransport
 from agent.messages import ENGLISH, Messages
+from agent.redact import install_log_filter, redact_text, redact_url
 from agent.settings import LLMSettings
 from knowledge.models import ScoredChunk
 
@@ -161,6 +168,10 @@ NOTES_RULES = """You prepare a handoff for a human support agent at {store}.
 - Never invent order numbers, amounts, dates or products."""
 
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+log = logging.getLogger(__name__)
+_RETRY_STATUS = frozenset({408, 409, 429})
+_MAX_WAIT_S = 60.0  # outside a turn (ingest), the longest Retry-After we honour
 
 
 def format_excerpts(chunks: list[ScoredChunk]) -> str:
@@ -185,17 +196,26 @@ class OpenAIBackend:
         self.name = f"openai:{settings.model}"
         self.store_name = store_name
         self.usage = Usage()
+        self.where = redact_url(settings.base_url)
+        """The endpoint as logs and errors show it: credentials in the URL are masked."""
+        self.breaker = CircuitBreaker(
+            self.where, settings.breaker_failures, settings.breaker_cooldown_s
+        )
+        install_log_filter("httpx", "openai._base_client")  # they log request URLs
+        limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
         # An explicit httpx client: our timeouts and pool limits, and respx can see it.
         # openai accepts an httpx.Client at run time, though its annotation names only
         # httpx2.Client (the ignore below).
+        # Our own retries (max_retries=0 here): they respect the turn's deadline.
         self._client = openai.OpenAI(
             base_url=settings.base_url,
             api_key=settings.api_key.get_secret_value(),
             timeout=settings.timeout_s,
-            max_retries=settings.max_retries,
+            max_retries=0,
             http_client=httpx.Client(  # type: ignore[arg-type]
                 timeout=httpx.Timeout(settings.timeout_s, connect=min(5.0, settings.timeout_s)),
-                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+                limits=limits,
+                transport=DeadlineTransport(httpx.HTTPTransport(limits=limits)),
             ),
         )
 
@@ -225,15 +245,16 @@ class OpenAIBackend:
 
     def embed(self, texts: list[str], model: str) -> list[list[float]]:
         """Embeddings from the same endpoint, in input order."""
-        try:
-            resp = self._client.embeddings.create(model=model, input=texts)
-        except openai.OpenAIError as exc:
-            raise _translate(exc, self.settings) from exc
-        self.usage.add("embed", resp.usage.prompt_tokens if resp.usage else 0)
-        return [d.embedding for d in sorted(resp.data, key=lambda d: d.index)]
+
+        def send(timeout: float) -> list[list[float]]:
+            resp = self._client.embeddings.create(model=model, input=texts, timeout=timeout)
+            self.usage.add("embed", resp.usage.prompt_tokens if resp.usage else 0)
+            return [list(d.embedding) for d in sorted(resp.data, key=lambda d: d.index)]
+
+        return self._call("embed", send)
 
     def _parse(self, purpose: str, rules: str, user: str, schema: type[T]) -> T:
-        try:
+        def send(timeout: float) -> T:
             resp = self._client.chat.completions.parse(
                 model=self.settings.model,
                 temperature=self.settings.temperature,
@@ -242,20 +263,54 @@ class OpenAIBackend:
                     {"role": "user", "content": user},
                 ],
                 response_format=schema,
+                timeout=timeout,
             )
-        except (ValidationError, json.JSONDecodeError) as exc:
-            raise LLMOutputError(
-                f"{purpose}: the model's JSON did not match {schema.__name__}: {exc}"
+            return _parsed(purpose, resp, schema, self.usage)
+
+        return self._call(purpose, send)
+
+    def _call(self, purpose: str, send: Callable[[float], R]) -> R:
+        """One call under the breaker and the turn's deadline, retried on 429/5xx/timeouts;
+        whatever goes wrong comes out as an :class:`LLMError`."""
+        for attempt in range(self.settings.max_retries + 1):
+            if not self.breaker.allow():
+                raise LLMError(
+                    f"{purpose}: {self.where} skipped after repeated failures "
+                    f"(circuit open, next try in {self.breaker.retry_in():.0f}s)"
+                )
+            timeout = self._timeout(purpose)  # out of time is not the endpoint's failure
+            try:
+                result = send(timeout)
+            except Exception as exc:  # noqa: BLE001 - every failure is translated below
+                self.breaker.failed()
+                error, wait = _translate(exc, self.settings, self.where, purpose, attempt)
+                if wait is None or attempt == self.settings.max_retries:
+                    raise error from exc
+                self._pause(purpose, wait, error, exc)
+                continue
+            self.breaker.succeeded()
+            return result
+        raise LLMError(f"{purpose}: no attempt was made")  # max_retries >= 0: unreachable
+
+    def _timeout(self, purpose: str) -> float:
+        """This attempt's timeout: the setting, cut to what is left of the turn."""
+        left = deadline.remaining()
+        if left is None:
+            return self.settings.timeout_s
+        if left <= 0.05:
+            raise LLMError(f"{purpose}: the turn's deadline passed before {self.where} answered")
+        return min(self.settings.timeout_s, left)
+
+    def _pause(self, purpose: str, wait: float, error: LLMError, exc: Exception) -> None:
+        """Sleep before a retry, unless the wait does not fit the turn (then give up now)."""
+        left = deadline.remaining()
+        limit = _MAX_WAIT_S if left is None else left - 0.1
+        if wait > limit:
+            raise LLMError(
+                f"{error} (asked to wait {wait:g}s, more than the {max(limit, 0):.1f}s left)"
             ) from exc
-        except openai.OpenAIError as exc:
-            raise _translate(exc, self.settings) from exc
-        u = resp.usage
-        self.usage.add(purpose, u.prompt_tokens if u else 0, u.completion_tokens if u else 0)
-        message = resp.choices[0].message if resp.choices else None
-        if message is None or message.parsed is None:
-            refusal = getattr(message, "refusal", None) if message else None
-            raise LLMOutputError(f"{purpose}: no structured output ({refusal or 'empty reply'})")
-        return message.parsed
+        log.warning("%s: retrying in %.2fs after: %s", purpose, wait, error)
+        time.sleep(wait)
 
 
 def language_name(code: str) -> str:
@@ -264,19 +319,68 @@ def language_name(code: str) -> str:
     return say.text(f"language_name.{code}") if say.has(f"language_name.{code}") else code
 
 
-def _translate(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
-    """Our error for theirs, with what an operator needs to act on it."""
+def _parsed(purpose: str, resp: Any, schema: type[T], usage: Usage) -> T:
+    """The structured output of a completion, or an :class:`LLMOutputError` saying why not."""
+    if not hasattr(resp, "choices"):  # a 200 with an HTML page or plain text
+        raise LLMOutputError(f"{purpose}: the endpoint did not answer with a chat completion")
+    u = getattr(resp, "usage", None)
+    usage.add(purpose, getattr(u, "prompt_tokens", 0) or 0, getattr(u, "completion_tokens", 0) or 0)
+    message = resp.choices[0].message if resp.choices else None
+    parsed = getattr(message, "parsed", None)
+    if message is None or not isinstance(parsed, schema):
+        refusal = getattr(message, "refusal", None) if message else None
+        raise LLMOutputError(f"{purpose}: no structured output ({refusal or 'empty reply'})")
+    return parsed
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date)."""
+    try:
+        if headers.get("retry-after-ms"):
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        value = headers.get("retry-after")
+        if not value:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _translate(
+    exc: Exception, settings: LLMSettings, where: str, purpose: str, attempt: int
+) -> tuple[LLMError, float | None]:
+    """Our error for theirs, and how long to wait before a retry (None: do not retry)."""
+    backoff = min(8.0, 0.5 * 2**attempt)
+    if isinstance(exc, LLMError):
+        return exc, None
     if isinstance(exc, openai.APITimeoutError):
-        return LLMError(
-            f"model endpoint timed out after {settings.timeout_s:g}s ({settings.base_url})"
-        )
+        left = deadline.remaining()
+        if left is not None and left <= 0.05:
+            return LLMError(f"{purpose}: the turn's deadline passed waiting for {where}"), None
+        return LLMError(f"{purpose}: {where} timed out after {settings.timeout_s:g}s"), backoff
     if isinstance(exc, openai.APIConnectionError):
-        return LLMError(f"cannot reach the model endpoint {settings.base_url}: {exc}")
+        return LLMError(f"{purpose}: cannot reach {where}: {redact_text(str(exc))}"), backoff
     if isinstance(exc, openai.APIStatusError):
-        return LLMError(f"model endpoint answered HTTP {exc.status_code}: {exc.message}")
+        status = exc.status_code
+        error = LLMError(
+            f"{purpose}: {where} answered HTTP {status}: {redact_text(str(exc.message))[:300]}"
+        )
+        if status in _RETRY_STATUS or status >= 500:
+            return error, _retry_after(exc.response.headers) or backoff
+        return error, None
     if isinstance(exc, openai.LengthFinishReasonError | openai.ContentFilterFinishReasonError):
-        return LLMOutputError(f"the model stopped early: {exc}")
-    return LLMError(f"model call failed: {exc}")
+        return LLMOutputError(f"{purpose}: the model stopped early: {exc}"), None
+    if isinstance(exc, ValidationError | json.JSONDecodeError):
+        return LLMOutputError(
+            f"{purpose}: the model's JSON did not match the schema: {redact_text(str(exc))[:500]}"
+        ), None
+    return LLMOutputError(
+        f"{purpose}: the reply from {where} could not be read "
+        f"({type(exc).__name__}: {redact_text(str(exc))[:200]})"
+    ), None
 
 
 def make_llm(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -35,27 +36,34 @@ def handoff_panel(p: HandoffPackage) -> Panel:
     facts.add_column()
     facts.add_row(
         "handoff",
-        f"{p.id} → queue [bold]{p.route}[/] ({p.team}), {'live' if p.agents_online else 'offline ticket'}",
+        f"{escape(p.id)} → queue [bold]{escape(p.route)}[/] ({escape(p.team)}), "
+        f"{'live' if p.agents_online else 'offline ticket'}",
     )
-    facts.add_row("intent", p.intent)
+    facts.add_row("intent", Text(p.intent))
     facts.add_row("sentiment", f"{p.sentiment.label} ({p.sentiment.compound:+.2f})")
     facts.add_row(
         "triggers",
-        "\n".join(
-            f"{h.kind}: {h.reason}" + (f" — “{h.evidence[:120]}”" if h.evidence else "")
-            for h in p.triggers
+        Text(
+            "\n".join(
+                f"{h.kind}: {h.reason}" + (f" — “{h.evidence[:120]}”" if h.evidence else "")
+                for h in p.triggers
+            )
         ),
     )
-    facts.add_row("summary", p.summary)
+    facts.add_row("summary", Text(p.summary))
     cites = ", ".join(c.chunk_id for c in p.suggested_resolution.citations) or "none"
-    facts.add_row("suggested", f"{p.suggested_resolution.text}\n[dim]citations: {cites}[/]")
-    facts.add_row("opening line", p.opening_line)
+    facts.add_row(
+        "suggested", f"{escape(p.suggested_resolution.text)}\n[dim]citations: {escape(cites)}[/]"
+    )
+    facts.add_row("opening line", Text(p.opening_line))
     missing = p.missing_elements()
     facts.add_row(
         "complete",
         "all seven context elements" if not missing else f"missing: {', '.join(missing)}",
     )
-    block = Panel(p.context_block, title="agent screen", title_align="left", border_style="dim")
+    block = Panel(
+        Text(p.context_block), title="agent screen", title_align="left", border_style="dim"
+    )
     return Panel(
         Group(facts, block),
         title="handoff package (for the human agent)",

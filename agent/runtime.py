@@ -19,6 +19,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agent.context import Context, Retriever, utc_now
+from agent.deadline import turn_deadline
 from agent.errors import ConversationError, InputError, KnowledgeError
 from agent.graph import build_graph
 from agent.grounding import unknown_terms
@@ -33,7 +34,9 @@ from agent.nodes.human import HumanEvent
 from agent.ops.board import QueueBoard
 from agent.ops.waits import update_phrase
 from agent.package import HandoffPackage
+from agent.redact import install_log_filter, redact_text
 from agent.reply import BotReply
+from agent.rescue import rescue_handoff
 from agent.retention.checkpoints import prune_thread
 from agent.retention.report import Report as RetentionReport
 from agent.settings import VERTICALS, Settings
@@ -152,6 +155,7 @@ class EscalationAgent:
         events) are kept in memory: fine for a test, not for a shop.
         """
         self.settings = settings
+        install_log_filter("httpx", "openai._base_client", __name__)  # they log request URLs
         if retriever is None:
             from agent.knowledge_base import open_store
 
@@ -189,11 +193,12 @@ class EscalationAgent:
         trigger packs, the tokenizer, the checkpointer's tables), so the first shopper after
         a start waits no longer than the next one. Called by the constructor."""
         warm = getattr(self.context.retriever, "warm_up", None)
-        try:
+        try:  # an embeddings endpoint down at start costs one turn's deadline, not the start
             if warm is not None:
-                warm()
-        except KnowledgeError:
-            log.warning("the knowledge base could not be warmed up at start", exc_info=True)
+                with turn_deadline(self.settings.llm.turn_deadline_s):
+                    warm()
+        except KnowledgeError as exc:
+            log.warning("the knowledge base could not be warmed up at start: %s", exc)
         dry = build_graph(InMemorySaver())  # no store: nothing is recorded or delivered
         dry.invoke(
             {"conversation_id": "warm-up", "incoming": "Hi there!", "action": "message"},
@@ -257,8 +262,14 @@ class EscalationAgent:
             vertical = vertical.strip().lower()
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
+        if not isinstance(agents_online, bool):  # "no" is not True
+            raise InputError(f"agents_online must be True or False, not {agents_online!r}")
         config: RunnableConfig = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
+        with (
+            self._locks.hold(cid),  # one turn at a time
+            turn_deadline(self.settings.llm.turn_deadline_s),
+            ExitStack() as held,
+        ):
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
                 held.callback(self._prune, cid)  # last, while the conversation is still held
@@ -289,17 +300,29 @@ class EscalationAgent:
                     turn["vertical"] = vertical or self.settings.vertical
                 state = self.graph.invoke(turn, config, context=self.context, durability="exit")
                 self._after_turn(cid, state)
-            except Exception:  # the runtime must survive anything a turn can throw
-                log.exception("turn failed for conversation %s", cid)
-                say = self._speaking(cid, message.text)
-                return BotReply(
-                    conversation_id=cid,
-                    kind="error",
-                    messages=[say.text("reply.error")],
-                    notes=message.notes,
-                    language=say.language,
-                )
+            except Exception as exc:  # the runtime must survive anything a turn can throw
+                log.exception("turn failed for conversation %s", cid)  # redacted by the filter
+                return self._rescue(cid, config, exc, message)
         return self._reply(cid, state, message.notes)
+
+    def _rescue(self, cid: str, config: RunnableConfig, exc: Exception, message: Any) -> BotReply:
+        """A turn that failed still ends in a handoff that says why (never a wedged
+        conversation); only if that fails too (the database is down) is it an error reply."""
+        try:
+            state = rescue_handoff(self.graph, config, self.context, exc)
+            if state is not None:
+                self._after_turn(cid, state)
+                return self._reply(cid, state, message.notes)
+        except Exception as again:  # noqa: BLE001 - nothing more to try; the reply says so
+            log.error("no handoff either for %s: %s", cid, redact_text(repr(again)))
+        say = self._speaking(cid, message.text)
+        return BotReply(
+            conversation_id=cid,
+            kind="error",
+            messages=[say.text("reply.error")],
+            notes=message.notes,
+            language=say.language,
+        )
 
     def _to_human(self, cid: str, config: RunnableConfig, message: Any, action: str) -> BotReply:
         """A person owns the conversation: pass the line on, say nothing."""
@@ -402,7 +425,7 @@ class EscalationAgent:
             raise InputError(
                 f"no queue {queue!r}; known: {', '.join(self.settings.handoff.queues)}"
             )
-        if not isinstance(agents_on_shift, int) or agents_on_shift < 0:
+        if type(agents_on_shift) is not int or agents_on_shift < 0:  # True is not a number
             raise InputError("agents_on_shift must be a whole number, 0 or more")
         self.board.set_staff(queue, agents_on_shift)
 

@@ -29,6 +29,7 @@ from agent.helpdesk.settings import HelpdeskSettings
 from agent.messages.settings import LanguageSettings
 from agent.ops.hours import Hours
 from agent.ops.rules import RoutingRule, check_rules, effective_rules
+from agent.settings_checks import strict_scalar, unsafe_regex
 
 Vertical = Literal["apparel", "beauty", "supplements", "electronics", "home", "general"]
 # The built-in queues (the eval format scores these); a store may add its own (QueueName).
@@ -40,6 +41,8 @@ QUEUES: tuple[str, ...] = Queue.__args__  # type: ignore[attr-defined]
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    _strict_scalars = field_validator("*", mode="before")(strict_scalar)
 
 
 class LLMSettings(_Section):
@@ -55,6 +58,13 @@ class LLMSettings(_Section):
     """Retries on 429/5xx/timeouts, honouring Retry-After."""
     temperature: float = Field(0.0, ge=0, le=2)
     """Sampling temperature; 0 keeps drafts as repeatable as the server allows."""
+    turn_deadline_s: float = Field(12.0, gt=0, le=120)
+    """All model and embeddings calls of one shopper turn, retries and Retry-After waits
+    included, end by this many seconds; then the turn is answered without them or handed off."""
+    breaker_failures: int = Field(3, ge=1, le=100)
+    """Failed calls in a row after which an endpoint is skipped (the circuit opens)."""
+    breaker_cooldown_s: float = Field(30.0, gt=0, le=3600)
+    """How long an open circuit skips the endpoint before one trial call goes through."""
 
 
 class EmbeddingSettings(_Section):
@@ -92,7 +102,8 @@ class TriggerSettings(_Section):
     explicit_extra_phrases: list[str] = []
     """More ways this store's shoppers ask for a person."""
     sensitive_extra: dict[str, list[str]] = {}
-    """Store topics: name -> regular expressions (case-insensitive) that trip it."""
+    """Store topics: name -> regular expressions (case-insensitive) that trip it. A pattern
+    that could backtrack catastrophically (a quantifier inside a quantifier) is refused."""
     sensitive_disabled: list[str] = []
     """Default topics this store turns off (by name, see ``escalate triggers``)."""
     sentiment_threshold: float = Field(-0.55, ge=-1, le=0)
@@ -115,6 +126,16 @@ class TriggerSettings(_Section):
     """A buying question for this many units or more goes to sales."""
     complexity_questions: int = Field(3, ge=2)
     """Distinct questions in one message that make it too complex to answer."""
+
+    @field_validator("sensitive_extra", mode="after")
+    @classmethod
+    def _safe_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for topic, patterns in value.items():
+            for pattern in patterns:
+                problem = unsafe_regex(pattern)
+                if problem:
+                    raise ValueError(f"topic {topic!r}: pattern {pattern!r} {problem}")
+        return value
 
 
 class GroundingSettings(_Section):
@@ -272,6 +293,8 @@ class Settings(BaseSettings):
     language: LanguageSettings = LanguageSettings()
     """The shopper's language: detection, and the message catalogues the bot speaks from."""
 
+    _strict_scalars = field_validator("*", mode="before")(strict_scalar)
+
     @classmethod
     def load(cls, path: Path | str | None = None, **overrides: Any) -> Settings:
         """Read a store's TOML file (optional) and validate everything, naming bad keys."""
@@ -283,6 +306,10 @@ class Settings(BaseSettings):
                 data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
             except FileNotFoundError as exc:
                 raise ConfigError(f"{where}: file not found") from exc
+            except IsADirectoryError as exc:
+                raise ConfigError(f"{where}: is a folder, not a settings file") from exc
+            except OSError as exc:
+                raise ConfigError(f"{where}: cannot be read: {exc.strerror or exc}") from exc
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
         data.update(overrides)

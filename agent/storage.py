@@ -168,5 +168,10 @@ def open_storage(settings: Settings) -> Storage:
         from agent.storage_postgres import postgres_storage
 
         return postgres_storage(url)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return sqlite_storage(str(settings.conversations_path))
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return sqlite_storage(str(settings.conversations_path))
+    except OSError as exc:  # a file in the way, no permission, a read-only disk
+        raise StorageError(
+            f"data_dir {settings.data_dir}: cannot create or write it: {exc.strerror or exc}"
+        ) from exc

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 console = Console()
@@ -106,5 +107,5 @@ def eval_command(
     )
     if broken:
         for line in broken:
-            console.print(f"[red]gate:[/] {line}")
+            console.print(f"[red]gate:[/] {escape(line)}")
         raise typer.Exit(1)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from evals.failures import reasons
@@ -177,7 +178,7 @@ def print_table(console: Console, report: SetReport) -> None:
     if report.malformed:
         console.print(
             f"[yellow]{len(report.malformed)} malformed case(s) skipped[/]: "
-            + "; ".join(report.malformed[:5])
+            + escape("; ".join(report.malformed[:5]))
         )
     console.print(f"{len(report.failed)} failing case(s); see the Markdown report")
 

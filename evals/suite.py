@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
+from rich.text import Text
 
 from agent.settings import Settings
 from evals.gate import load_gate, violations
@@ -136,7 +137,7 @@ def _learning(
     pct = lambda r: "missing" if r is None else f"{r:.0%}"  # noqa: E731
     for t in curve.topics:
         table.add_row(
-            t.topic,
+            Text(t.topic),
             f"{pct(t.rate_before)} ({t.handoffs_before}/{t.cases_before})",
             f"{pct(t.rate_after)} ({t.handoffs_after}/{t.cases_after})",
         )

@@ -174,7 +174,14 @@ class OpenAIEmbedder:
         """Unit vectors in input order; the response's shape is checked."""
         if not texts:
             return []
-        vectors = self._embed_fn(list(texts))
+        try:
+            vectors = self._embed_fn(list(texts))
+        except KnowledgeError:
+            raise
+        except Exception as exc:  # the endpoint's own errors: retrieval fails soft on ours
+            raise KnowledgeError(f"{self.model}: the embeddings endpoint failed: {exc}") from exc
+        if not isinstance(vectors, list) or not all(isinstance(v, list) for v in vectors):
+            raise KnowledgeError(f"{self.model}: the embeddings endpoint sent no vectors")
         if len(vectors) != len(texts):
             raise KnowledgeError(
                 f"{self.model}: asked for {len(texts)} embeddings, got {len(vectors)}"

@@ -20,6 +20,7 @@ import httpx
 from chromadb.config import Settings
 
 from agent.errors import VectorStoreError
+from agent.redact import redact_text
 from knowledge.embeddings import Embedder
 from knowledge.models import Chunk, ScoredChunk, SourceRecord
 from knowledge.store_address import collection_name, parse_url
@@ -47,7 +48,7 @@ def _chroma(what: str) -> Iterator[None]:
     except VectorStoreError:
         raise
     except Exception as exc:  # chromadb has no single base exception
-        raise VectorStoreError(f"vector store: {what} failed: {exc}") from exc
+        raise VectorStoreError(f"vector store: {what} failed: {redact_text(str(exc))}") from exc
 
 
 class VectorStore:

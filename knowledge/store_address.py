@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from agent.errors import VectorStoreError
+from agent.redact import redact_url
 
 __all__ = ["collection_name", "parse_url"]
 
@@ -24,12 +25,14 @@ def parse_url(url: str) -> tuple[str, int, bool]:
     """(host, port, ssl) of a Chroma server URL; the port defaults by scheme."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise VectorStoreError(f"Chroma server URL must look like http(s)://host:port, got {url!r}")
+        raise VectorStoreError(
+            f"Chroma server URL must look like http(s)://host:port, got {redact_url(url)!r}"
+        )
     if parts.path not in ("", "/"):
-        raise VectorStoreError(f"Chroma server URL must not have a path, got {url!r}")
+        raise VectorStoreError(f"Chroma server URL must not have a path, got {redact_url(url)!r}")
     try:
         port = parts.port
     except ValueError as exc:
-        raise VectorStoreError(f"Chroma server URL has a bad port: {url!r}") from exc
+        raise VectorStoreError(f"Chroma server URL has a bad port: {redact_url(url)!r}") from exc
     ssl = parts.scheme == "https"
     return parts.hostname, port or (443 if ssl else 80), ssl

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from agent.helpdesk import make_outbox
 from agent.helpdesk.item import OutboxItem, parse_time
@@ -104,12 +105,12 @@ def _table(items: list[OutboxItem], now: datetime, show_all: bool, helpdesk: str
                 f" {i.external_url}" if i.external_url else ""
             )
         table.add_row(
-            i.id,
-            i.conversation_id,
-            i.route,
+            Text(i.id),
+            Text(i.conversation_id),
+            Text(i.route),
             f"[{colours[i.status]}]{i.status}[/]",
             str(i.attempts),
             _when(i, now),
-            detail,
+            Text(detail),
         )
     return table

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from agent.errors import PermanentDeliveryError, TransientDeliveryError
+from agent.redact import redact_url
 
 TRANSIENT_STATUS = frozenset({408, 425, 429})
 _MAX_MESSAGE = 300
@@ -80,7 +81,7 @@ class HelpdeskHTTP:
             ) from exc
         except httpx.TransportError as exc:  # connect, DNS, TLS, protocol, reset
             raise TransientDeliveryError(
-                f"{where}: cannot reach {urlsplit(url).netloc}: {exc or type(exc).__name__}"
+                f"{where}: cannot reach {urlsplit(redact_url(url)).netloc}: {exc or type(exc).__name__}"
             ) from exc
         return _decode(resp, where)
 

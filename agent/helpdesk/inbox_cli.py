@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from agent.errors import InputError
 from agent.helpdesk.local_inbox import LocalInbox
@@ -49,7 +51,8 @@ def inbox_command(
                 console.print_json(ticket.model_dump_json())
             else:
                 console.print(
-                    f"[bold]{ticket.subject}[/] · {ticket.status} · tags {' '.join(ticket.tags)}"
+                    f"[bold]{escape(ticket.subject)}[/] · {ticket.status} · "
+                    f"tags {escape(' '.join(ticket.tags))}"
                 )
                 console.print(handoff_panel(ticket.handoff()))
             return
@@ -69,13 +72,6 @@ def inbox_command(
     for name in ("queue", "priority", "subject", "status"):
         table.add_column(name)
     for t in tickets:
-        table.add_row(
-            t.id,
-            t.created_at[:16],
-            t.conversation_id,
-            t.route,
-            t.priority,
-            t.subject[:50],
-            t.status,
-        )
+        cells = (t.id, t.created_at[:16], t.conversation_id, t.route, t.priority, t.subject[:50])
+        table.add_row(*(Text(str(c)) for c in cells), t.status)
     console.print(table if tickets else "no open tickets")

@@ -18,12 +18,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from agent.settings_checks import strict_scalar
+
 Kind = Literal["local", "zendesk", "freshdesk", "gorgias", "webhook"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    _strict_scalars = field_validator("*", mode="before")(strict_scalar)
 
 
 def _host(value: str, suffix: str) -> str:

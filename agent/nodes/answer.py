@@ -26,6 +26,6 @@ def answer(state: ConversationState, runtime: Runtime[Context]) -> dict:
         log.error("drafting failed, the turn will be handed off: %s", exc)
         return {
             "draft": {"answerable": False, "sentences": []},
-            "notes": [f"model unavailable: {exc}"],
+            "notes": [*state.get("notes", []), f"model unavailable: {exc}"],
         }
     return {"draft": draft.model_dump()}

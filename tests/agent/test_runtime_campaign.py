@@ -595,8 +595,9 @@ class _NotesBug(ScriptedLLM):
         return super().handoff_notes(transcript, facts, chunks)
 
 
-def test_a_handoff_that_failed_is_not_forgotten_on_the_next_message(tmp_path: Path) -> None:
+def test_a_bug_in_the_notes_writer_does_not_stop_the_handoff(tmp_path: Path) -> None:
     c = fake_campaign(tmp_path, llm=_NotesBug())
     first = c.agent.send("lost", "I want to talk to a human")
-    assert first.kind == "error"
-    assert c.agent.send("lost", "Hello? Standard shipping cost?").kind == "handoff"
+    assert first.kind == "handoff" and first.handoff is not None  # extractive notes instead
+    assert first.handoff.summary
+    assert c.agent.send("lost", "Hello? Standard shipping cost?").kind == "with_human"

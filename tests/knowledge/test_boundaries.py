@@ -28,12 +28,16 @@ def test_only_store_imports_chromadb_and_nothing_imports_openai():
     assert [p.name for p in modules if "openai" in imported_roots(p)] == []
 
 
-def test_agent_is_only_reached_through_its_errors_module():
+def test_agent_is_only_reached_through_its_errors_and_redaction_modules():
+    leaves = {"agent.errors", "agent.redact"}  # both import nothing of the project's
     for path in KNOWLEDGE.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("agent"):
-                assert node.module == "agent.errors", f"{path.name} imports {node.module}"
+                assert node.module in leaves, f"{path.name} imports {node.module}"
+    for leaf in leaves:
+        source = KNOWLEDGE.parent / (leaf.replace(".", "/") + ".py")
+        assert imported_roots(source) & {"agent", "knowledge", "evals"} == set(), leaf
 
 
 def test_importing_the_package_loads_no_model_and_no_chroma_client():
