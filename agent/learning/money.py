@@ -1,0 +1,97 @@
+"""Promises of money, discounts, refunds or exceptions, checked against the knowledge base.
+
+A learned answer that says "customers get 50% off whenever they ask" becomes standing
+policy once approved. Each sentence that gives the shopper something of value (a
+discount, a percentage or amount off, a refund, credit, a voucher, something free, a
+waived fee, an exception) is compared with the KB chunks retrieved for it:
+
+- **contradicts**: a KB sentence on the same kind of benefit says no to it in words,
+  the negation within a few words of the benefit ("we don't match prices", "no
+  refunds on Final Sale items", "never", "can't be combined") or limits it ("only
+  once per order"), or states another amount for the same subject;
+- **not stated in the knowledge base**: no KB sentence on the same subject states it
+  (with the same amounts). This one asks the curator to confirm a new policy.
+
+Missed: a promise without a benefit word ("we'll sort you out next time"), a
+contradiction that needs reasoning across sentences, and a KB negation more than a few
+words from its benefit word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from agent.claims import content_words, quantities, sentences
+from knowledge.models import ScoredChunk
+
+NOT_STATED = "promise not stated in the knowledge base"
+"""The prefix of the one flag that asks the curator to confirm a new policy, nothing more."""
+
+_FAMILIES: dict[str, str] = {
+    "price": r"discounts?|\d+\s?%\s*off|%\s*off|\boff\b|price[- ]?match\w*|match\w*\s+(?:\w+\s+)?prices?"
+    r"|prices?|coupons?|promo(?:tion)?s?|codes?|vouchers?|sale|markdowns?",
+    "refund": r"refund\w*|money\s+back|reimburs\w+|cash\s*back|cashback|compensat\w+|goodwill",
+    "credit": r"store\s+credit|credits?|gift\s+cards?|points",
+    "free": r"free|no\s+charge|waiv\w+|fees?|charges?|shipping\s+costs?",
+    "exception": r"exceptions?|extend\w*|extensions?|overrides?|regardless|whenever|any\s+time",
+}
+_BENEFIT = {k: re.compile(rf"\b(?:{v})", re.IGNORECASE) for k, v in _FAMILIES.items()}
+_GIVES = re.compile(
+    r"\b(?:get|gets|give|gives|offer|offers|receive|receives|qualif\w+|entitled|eligible|enjoy|grant"
+    r"|honou?r|match|apply|applies|refund|waive|free|off|back|credit|can\s+have|will\s+have)\b"
+    r"|\d\s?%|[$£€]\s?\d",
+    re.IGNORECASE,
+)
+_NO = r"(?:don't|do\s+not|doesn't|does\s+not|can't|cannot|can\s+not|won't|will\s+not|isn't|aren't|never|no|not|only)"
+_DENIES = {
+    k: re.compile(rf"\b{_NO}\b(?:\s+[\w'-]+){{0,3}}?\s+(?:{v})", re.IGNORECASE)
+    for k, v in _FAMILIES.items()
+}
+
+
+def benefits(sentence: str) -> set[str]:
+    """The kinds of benefit a sentence gives the shopper ({} when it gives none)."""
+    if not _GIVES.search(sentence):
+        return set()
+    return {k for k, rx in _BENEFIT.items() if rx.search(sentence)} - (
+        {"exception"} if not _BENEFIT["price"].search(sentence) else set()
+    )
+
+
+def promise_flags(answer: str, chunks: Iterable[ScoredChunk], floor: float) -> list[str]:
+    """Each promise in ``answer`` the KB contradicts or does not state."""
+    kb = [
+        s
+        for sc in chunks
+        if sc.chunk.source == "kb" and sc.score >= floor
+        for s in sentences(sc.chunk.text)
+    ]
+    flags = []
+    for said in sentences(answer):
+        kinds = benefits(said)
+        if not kinds:
+            continue
+        denied = [
+            s for s in kb for k in kinds if _DENIES[k].search(s) and not _DENIES[k].search(said)
+        ]
+        if denied:
+            flags.append(
+                f"contradicts the knowledge base: {said[:70]!r} against {denied[0][:90]!r}"
+            )
+        elif not any(_states(s, said, kinds) for s in kb):
+            flags.append(f"{NOT_STATED}: {said[:90]!r}")
+    return list(dict.fromkeys(flags))
+
+
+def _states(kb_sentence: str, said: str, kinds: set[str]) -> bool:
+    """The KB sentence gives the same kind of benefit, about the same thing, with the same amounts."""
+    if not kinds & benefits(kb_sentence):
+        return False
+    ours, theirs = quantities(said), quantities(kb_sentence)
+    if ours and not ours <= theirs:
+        return False
+    shared = content_words(said) & content_words(kb_sentence)
+    return len(shared) >= 2 and len(shared) >= 0.5 * min(
+        len(content_words(said)), len(content_words(kb_sentence))
+    )
