@@ -61,37 +61,32 @@ def benefits(sentence: str) -> set[str]:
 
 def promise_flags(answer: str, chunks: Iterable[ScoredChunk], floor: float) -> list[str]:
     """Each promise in ``answer`` the KB contradicts or does not state."""
-    kb = [
-        s
-        for sc in chunks
-        if sc.chunk.source == "kb" and sc.score >= floor
-        for s in sentences(sc.chunk.text)
-    ]
+    kb = [sc for sc in chunks if sc.chunk.source == "kb"]
+    near = [s for sc in kb for s in sentences(sc.chunk.embed_text)]  # a "no" counts at any score
+    supported = [sc.chunk.text for sc in kb if sc.score >= floor]
     flags = []
     for said in sentences(answer):
         kinds = benefits(said)
         if not kinds:
             continue
         denied = [
-            s for s in kb for k in kinds if _DENIES[k].search(s) and not _DENIES[k].search(said)
+            s for s in near for k in kinds if _DENIES[k].search(s) and not _DENIES[k].search(said)
         ]
         if denied:
             flags.append(
                 f"contradicts the knowledge base: {said[:70]!r} against {denied[0][:90]!r}"
             )
-        elif not any(_states(s, said, kinds) for s in kb):
+        elif not any(_states(s, said, kinds) for s in supported):
             flags.append(f"{NOT_STATED}: {said[:90]!r}")
     return list(dict.fromkeys(flags))
 
 
-def _states(kb_sentence: str, said: str, kinds: set[str]) -> bool:
-    """The KB sentence gives the same kind of benefit, about the same thing, with the same amounts."""
-    if not kinds & benefits(kb_sentence):
+def _states(kb_text: str, said: str, kinds: set[str]) -> bool:
+    """A KB passage gives the same kind of benefit, with the same amounts, and covers most of
+    what the sentence is about."""
+    if not any(kinds & benefits(s) for s in sentences(kb_text)):
         return False
-    ours, theirs = quantities(said), quantities(kb_sentence)
-    if ours and not ours <= theirs:
+    if not quantities(said) <= quantities(kb_text):
         return False
-    shared = content_words(said) & content_words(kb_sentence)
-    return len(shared) >= 2 and len(shared) >= 0.5 * min(
-        len(content_words(said)), len(content_words(kb_sentence))
-    )
+    ours = content_words(said)
+    return len(ours & content_words(kb_text)) >= 0.6 * len(ours)

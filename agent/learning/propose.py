@@ -125,7 +125,9 @@ class Checks:
         if self.retriever is None:
             return unknown_contacts(raw, [], allowed) + other_names(answer, frozenset())
         try:
-            chunks = self.retriever.search(f"{question} {answer}", self.settings.knowledge.top_k)
+            k = self.settings.knowledge.top_k
+            chunks = self.retriever.search(f"{question} {answer}", k)
+            chunks += self.retriever.search(answer, k)  # what the KB says about the claim itself
             for _, value in contact_points(raw)[:3]:  # the page that gives this link, if any
                 chunks += self.retriever.search(value, 2)
             vocabulary = self.retriever.vocabulary()
@@ -143,18 +145,19 @@ class Checks:
     def contradictions(self, answer: str, chunks: list[ScoredChunk]) -> list[str]:
         """KB chunks on the same subject that state another value with the same unit."""
         floor = self.settings.grounding.min_retrieval_score
+        in_kb = {q for sc in chunks if sc.chunk.source == "kb" for q in quantities(sc.chunk.text)}
         found = []
         for said in sentences(answer):
-            for value, unit in quantities(said):
+            for value, unit in quantities(said) - in_kb:
                 for sc in chunks if unit else []:
                     if sc.chunk.source != "kb" or sc.score < floor:
                         continue
                     for kb_sentence in sentences(sc.chunk.text):
                         theirs = {v for v, u in quantities(kb_sentence) if u == unit}
                         if theirs and value not in theirs and _same_subject(kb_sentence, said):
-                            stated = ", ".join(f"{v:g}" for v in sorted(theirs))
+                            says = ", ".join(f"{v:g}" for v in sorted(theirs))
                             found.append(
-                                f"contradicts {sc.chunk.id}: the KB says {stated} ({unit}), "
+                                f"contradicts {sc.chunk.id}: the KB says {says} ({unit}), "
                                 f"the answer says {value:g}"
                             )
         return list(dict.fromkeys(found))
