@@ -164,9 +164,7 @@ def test_a_flagged_proposal_is_refused_without_override_flags(data_dir, monkeypa
     assert [p["id"] for p in pending()] == [pid]
     assert json.loads(escalate("kb", "learned", "--json").output) == []
 
-    said = escalate_fails(
-        monkeypatch, capsys, "kb", "review", "--approve", pid, "--override-flags"
-    )
+    said = escalate_fails(monkeypatch, capsys, "kb", "review", "--approve", pid, "--override-flags")
     assert "needs a reason" in said and [p["id"] for p in pending()] == [pid]
 
     why = "checked with the pricing team"

@@ -45,9 +45,15 @@ def test_each_poisoned_resolution_is_flagged_and_needs_an_override_with_a_reason
 
 
 CLEAN = [
-    ("How long do refunds take?", "Refunds reach your original payment method within 5 business days."),
+    (
+        "How long do refunds take?",
+        "Refunds reach your original payment method within 5 business days.",
+    ),
     ("Do you gift wrap?", "Yes. Gift wrapping costs $4.95 per order and you add it at checkout."),
-    ("How do I reset my password?", "Select Forgot password on the sign-in page; we never ask for it."),
+    (
+        "How do I reset my password?",
+        "Select Forgot password on the sign-in page; we never ask for it.",
+    ),
     ("How do I start a return?", "Start it at northwindgoods.example/returns within 30 days."),
     ("Can I phone in an order?", "Yes, call 1-800-555-0142 during live agent hours."),
     ("Do you have physical shops?", "We don't have physical stores, so every order is shipped."),
