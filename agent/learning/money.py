@@ -5,7 +5,10 @@ policy once approved. Each sentence that gives the shopper something of value (a
 discount, a percentage or amount off, a refund, credit, a voucher, something free, a
 waived fee, an exception) is compared with the KB chunks retrieved for it:
 
-- **contradicts**: a KB sentence on the same kind of benefit says no to it in words,
+- **open-ended**: the promise has no limit ("whenever they ask", "always", "every
+  customer", "no questions asked"): once approved it is standing policy;
+- **contradicts**: a KB sentence on the same kind of benefit, sharing a word with
+  the promise, says no to it in words,
   the negation within a few words of the benefit ("we don't match prices", "no
   refunds on Final Sale items", "never", "can't be combined") or limits it ("only
   once per order"), or states another amount for the same subject;
@@ -39,11 +42,17 @@ _FAMILIES: dict[str, str] = {
 _BENEFIT = {k: re.compile(rf"\b(?:{v})", re.IGNORECASE) for k, v in _FAMILIES.items()}
 _GIVES = re.compile(
     r"\b(?:get|gets|give|gives|offer|offers|receive|receives|qualif\w+|entitled|eligible|enjoy|grant"
-    r"|honou?r|match|apply|applies|refund|waive|free|off|back|credit|can\s+have|will\s+have)\b"
+    r"|honou?r|match|apply|applies|refund\w*|waiv\w+|free|off|back|credit\w*|can\s+have|will\s+have)\b"
     r"|\d\s?%|[$£€]\s?\d",
     re.IGNORECASE,
 )
 _NO = r"(?:don't|do\s+not|doesn't|does\s+not|can't|cannot|can\s+not|won't|will\s+not|isn't|aren't|never|no|not|only)"
+_OPEN_ENDED = re.compile(
+    r"\b(?:whenever|any\s*time|always|every\s+(?:customer|shopper|order|time)|everyone|anyone"
+    r"|no\s+questions\s+asked|regardless|on\s+request|just\s+ask|if\s+(?:they|you)\s+ask"
+    r"|all\s+customers|no\s+matter)\b",
+    re.IGNORECASE,
+)
 _DENIES = {
     k: re.compile(rf"\b{_NO}\b(?:\s+[\w'-]+){{0,3}}?\s+(?:{v})", re.IGNORECASE)
     for k, v in _FAMILIES.items()
@@ -70,8 +79,15 @@ def promise_flags(answer: str, chunks: Iterable[ScoredChunk], floor: float) -> l
         if not kinds:
             continue
         denied = [
-            s for s in near for k in kinds if _DENIES[k].search(s) and not _DENIES[k].search(said)
+            s
+            for s in near
+            for k in kinds
+            if _DENIES[k].search(s)
+            and not _DENIES[k].search(said)
+            and _subject(s, k) & _subject(said, k)  # about the same thing, not just money
         ]
+        if _OPEN_ENDED.search(said):
+            flags.append(f"an open-ended promise, standing policy once approved: {said[:80]!r}")
         if denied:
             flags.append(
                 f"contradicts the knowledge base: {said[:70]!r} against {denied[0][:90]!r}"
@@ -79,6 +95,11 @@ def promise_flags(answer: str, chunks: Iterable[ScoredChunk], floor: float) -> l
         elif not any(_states(s, said, kinds) for s in supported):
             flags.append(f"{NOT_STATED}: {said[:90]!r}")
     return list(dict.fromkeys(flags))
+
+
+def _subject(text: str, kind: str) -> set[str]:
+    """What a sentence is about, without the words of the benefit itself."""
+    return content_words(_BENEFIT[kind].sub(" ", text))
 
 
 def _states(kb_text: str, said: str, kinds: set[str]) -> bool:

@@ -23,10 +23,11 @@ import re
 
 _CAP = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?"
 _ROLE = re.compile(
-    rf"\b(?:my|our|a)\s+(?:colleague|coworker|co-worker|teammate|manager|supervisor|team\s+lead"
+    rf"\b(?i:my|our|a)\s+(?i:colleague|coworker|co-worker|teammate|manager|supervisor|team\s+lead"
     rf"|lead|boss|specialist|rep|representative|agent)\s+(?P<n>{_CAP}(?:\s+{_CAP})?)"
-    rf"|\b(?:ask|asking)\s+for\s+(?P<a>{_CAP})|\b(?:speak|talk|write|reach\s+out)\s+(?:to|with)\s+(?P<s>{_CAP})"
-    rf"|\b(?:contact|call|email|message)\s+(?P<c>{_CAP})\b(?!\s+(?:Centre|Center|page|form|us))"
+    rf"|\b(?i:ask|asking)\s+for\s+(?P<a>{_CAP})"
+    rf"|\b(?i:speak|talk|write|reach\s+out)\s+(?:to|with)\s+(?P<s>{_CAP})"
+    rf"|\b(?i:contact|call|email|message)\s+(?P<c>{_CAP})\b(?!\s+(?:Centre|Center|page|form|us))"
     rf"|(?P<f>{_CAP})\s+(?:from|in|on)\s+(?:our|the)\s+\w+\s+(?:team|department|desk)",
 )
 _TITLE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+(?P<n>{_CAP})")
