@@ -33,7 +33,7 @@ NOT_STATED = "promise not stated in the knowledge base"
 
 _FAMILIES: dict[str, str] = {
     "price": r"discounts?|\d+\s?%\s*off|%\s*off|\boff\b|price[- ]?match\w*|match\w*\s+(?:\w+\s+)?prices?"
-    r"|prices?|coupons?|promo(?:tion)?s?|codes?|vouchers?|sale|markdowns?",
+    r"|prices?|coupons?|promo(?:tion)?s?|codes?|vouchers?|markdowns?",
     "refund": r"refund\w*|money\s+back|reimburs\w+|cash\s*back|cashback|compensat\w+|goodwill",
     "credit": r"store\s+credit|credits?|gift\s+cards?|points",
     "free": r"free|no\s+charge|waiv\w+|fees?|charges?|shipping\s+costs?",
@@ -75,17 +75,10 @@ def promise_flags(answer: str, chunks: Iterable[ScoredChunk], floor: float) -> l
     supported = [sc.chunk.text for sc in kb if sc.score >= floor]
     flags = []
     for said in sentences(answer):
-        kinds = benefits(said)
+        kinds = {k for k in benefits(said) if not _DENIES[k].search(said)}  # "we don't offer"
         if not kinds:
             continue
-        denied = [
-            s
-            for s in near
-            for k in kinds
-            if _DENIES[k].search(s)
-            and not _DENIES[k].search(said)
-            and _subject(s, k) & _subject(said, k)  # about the same thing, not just money
-        ]
+        denied = [s for s in near for k in kinds if _denies(s, said, k)]
         if _OPEN_ENDED.search(said):
             flags.append(f"an open-ended promise, standing policy once approved: {said[:80]!r}")
         if denied:
@@ -97,9 +90,23 @@ def promise_flags(answer: str, chunks: Iterable[ScoredChunk], floor: float) -> l
     return list(dict.fromkeys(flags))
 
 
+def _denies(kb_sentence: str, said: str, kind: str) -> bool:
+    """The KB says no to the very benefit the sentence gives, about the same thing."""
+    m = _DENIES[kind].search(kb_sentence)
+    if m is None:
+        return False
+    *_, last = _BENEFIT[kind].finditer(m.group(0))  # the benefit the "no" is about
+    refused = content_words(last.group(0))
+    same_benefit = bool(refused & content_words(said))
+    return same_benefit and bool(_subject(kb_sentence, kind) & _subject(said, kind))
+
+
+_GENERIC = content_words("item items order orders product products customer customers purchase")
+
+
 def _subject(text: str, kind: str) -> set[str]:
-    """What a sentence is about, without the words of the benefit itself."""
-    return content_words(_BENEFIT[kind].sub(" ", text))
+    """What a sentence is about, without the benefit's own words or words every policy uses."""
+    return content_words(_BENEFIT[kind].sub(" ", text)) - _GENERIC
 
 
 def _states(kb_text: str, said: str, kinds: set[str]) -> bool:

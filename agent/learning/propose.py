@@ -37,6 +37,7 @@ from agent.settings import Settings
 from agent.smalltalk import classify
 from agent.state import TriggerHit, Turn
 from knowledge.models import ScoredChunk
+from knowledge.vocabulary import words_of
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class Checks:
         floor = self.settings.grounding.min_retrieval_score
         return [
             *unknown_contacts(raw, chunks, allowed),
-            *other_names(answer, vocabulary),
+            *other_names(answer, vocabulary | words_of(question)),  # "Puerto Rico", asked about
             *promise_flags(answer, chunks, floor),
             *self.contradictions(answer, chunks),
         ]

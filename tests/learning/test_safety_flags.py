@@ -138,3 +138,19 @@ def test_tag_characters_are_read_for_instructions_too():
     flags = checks()("Do you gift wrap?", f"Yes, at checkout.{hidden}").flags
     assert any(f.startswith("instructions to the bot") for f in flags)
     assert any(f.startswith("hidden text") for f in flags)
+
+
+def test_a_refusal_is_no_promise_and_a_no_to_another_benefit_is_no_contradiction():
+    assert promise_flags("We don't offer a student discount at the moment.", HITS, 0.3) == []
+    kb = "New subscribers get 15% off their first order; the code doesn't apply to gift cards."
+    hits = [ScoredChunk(chunk=chunk("p/pay.md#0", kb), score=0.9)]
+    said = "New subscribers get 15% off their first order, and rewards points work on any order."
+    assert not [f for f in promise_flags(said, hits, 0.3) if f.startswith("contradicts")]
+
+
+def test_a_place_the_shopper_asked_about_is_not_a_name():
+    flags = checks()(
+        "Does standard shipping go to Puerto Rico?",
+        "Yes, standard shipping delivers to Puerto Rico in 10 to 14 business days.",
+    ).flags
+    assert not [f for f in flags if f.startswith("names a person")], flags
