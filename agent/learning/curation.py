@@ -93,14 +93,7 @@ class Curator:
         changes = {}
         if answer is not None or question is not None:
             p, changes = self._edited(p, answer, question)
-        why = (reason or "").strip()
-        if p.flags and not override_flags:
-            raise CurationError(
-                f"{p.id} is flagged ({'; '.join(p.flags)}): edit it, or approve with "
-                "--override-flags and a --reason"
-            )
-        if p.flags and not why:
-            raise CurationError(f"{p.id} is flagged: overriding its flags needs a reason")
+        why = _override_reason(p, override_flags, reason)
         self._fits(p)
         at = self.now()
         approval = Approval(
@@ -279,3 +272,16 @@ class Curator:
         chunk = learned_chunk(p)
         vector = self.vectors.embedder.embed([chunk.embed_text])[0]
         self.vectors.replace_document(p.doc_id, [chunk], [vector])
+
+
+def _override_reason(p: Proposal, override_flags: bool, reason: str | None) -> str:
+    """A flagged proposal is approved only with an explicit override and a reason."""
+    why = (reason or "").strip()
+    if p.flags and not override_flags:
+        raise CurationError(
+            f"{p.id} is flagged ({'; '.join(p.flags)}): edit it, or approve with "
+            "--override-flags and a --reason"
+        )
+    if p.flags and not why:
+        raise CurationError(f"{p.id} is flagged: overriding its flags needs a reason")
+    return why
