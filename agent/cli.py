@@ -215,7 +215,10 @@ CuratorOpt = Annotated[
 def kb_review(
     approve: Annotated[str | None, typer.Option(help="Approve this proposal id.")] = None,
     reject: Annotated[str | None, typer.Option(help="Reject this proposal id.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why (required to reject).")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Why (required to reject, and to approve with --override-flags)."),
+    ] = None,
     answer: Annotated[
         str | None, typer.Option(help="With --approve: the edited answer to approve.")
     ] = None,

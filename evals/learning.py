@@ -6,7 +6,11 @@ leak into the next ordinary eval run.
 
 The curator here is deliberately strict, as a careful person would be: a
 flagged proposal (still personal, instructions to the bot, an action on one
-account, a contradiction) is rejected, never overridden.
+account, a contradiction, a link, a name, hidden text) is rejected, never
+overridden. One flag only asks the curator to confirm a new policy: "promise not
+stated in the knowledge base". A set's ``agent_resolution`` is the store's policy
+by definition, so a proposal with no other flag is approved with an override and
+that reason, and counted in ``confirmed``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from agent.errors import CurationError, KnowledgeError
 from agent.learning.book import ProposalBook
 from agent.learning.curation import Curator
+from agent.learning.money import NOT_STATED
 from agent.learning.propose import Checks
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
@@ -62,6 +67,8 @@ class LearningCurve(BaseModel):
     approved: int
     rejected: dict[str, str]
     """Proposal id -> why the strict curator rejected it."""
+    confirmed: list[str] = []
+    """Proposals approved with an override: their only flags asked to confirm a new policy."""
     resolutions: int
     """Handoffs resolved with a case's ``agent_resolution``."""
     still_with_people: int
@@ -142,16 +149,8 @@ def learning_curve(
             curator = Curator(
                 book, store, Checks(store, run_settings), lambda: "2026-01-01T00:00:00"
             )
-            rejected: dict[str, str] = {}
             pending = book.all("pending")
-            for p in pending:
-                try:
-                    if p.flags:
-                        raise CurationError("; ".join(p.flags))
-                    curator.approve(p.id, curator_name)
-                except CurationError as exc:
-                    rejected[p.id] = str(exc)
-                    curator.reject(p.id, curator_name, f"strict curator: {exc}")
+            rejected, confirmed = _curate(curator, pending, curator_name)
             after = _play(agent, store, replay, eval_set.name, "after", progress, "after")
     return LearningCurve(
         set=eval_set.name,
@@ -160,6 +159,7 @@ def learning_curve(
         proposals=len(pending),
         approved=len(pending) - len(rejected),
         rejected=rejected,
+        confirmed=confirmed,
         resolutions=resolutions,
         still_with_people=sum(1 for c in replay if _must_stay(c)),
         regressions=[
@@ -167,6 +167,25 @@ def learning_curve(
         ],
         **_answers(after),
     )
+
+
+def _curate(curator: Curator, pending: list, who: str) -> tuple[dict[str, str], list[str]]:
+    """Reject every flag except a new policy to confirm (the set's resolution is the policy)."""
+    rejected: dict[str, str] = {}
+    confirmed: list[str] = []
+    for p in pending:
+        to_confirm = bool(p.flags) and all(f.startswith(NOT_STATED) for f in p.flags)
+        try:
+            if p.flags and not to_confirm:
+                raise CurationError("; ".join(p.flags))
+            why = "the eval set's agent_resolution is the store's policy" if to_confirm else None
+            curator.approve(p.id, who, override_flags=to_confirm, reason=why)
+            if to_confirm:
+                confirmed.append(p.id)
+        except CurationError as exc:
+            rejected[p.id] = str(exc)
+            curator.reject(p.id, who, f"strict curator: {exc}")
+    return rejected, confirmed
 
 
 def _answers(records: list[CaseRecord]) -> dict:

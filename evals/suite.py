@@ -145,7 +145,8 @@ def _learning(
     console.print(table)
     console.print(
         f"{curve.resolutions} handoffs resolved → {curve.proposals} proposals: "
-        f"{curve.approved} approved, {len(curve.rejected)} rejected by the strict curator; "
+        f"{curve.approved} approved ({len(curve.confirmed)} confirming a new policy), "
+        f"{len(curve.rejected)} rejected by the strict curator; "
         f"{curve.still_with_people} cases that must stay with a person, "
         f"{len(curve.regressions)} answered by the bot after learning"
     )

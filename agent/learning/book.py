@@ -14,7 +14,9 @@ from typing import Any, Literal
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["pending", "approved", "rejected", "revoked"]
+Status = Literal["pending", "approving", "approved", "rejected", "revoked"]
+"""approving: a curator's approval written ahead of the vector write; the curator's
+repair step (:meth:`agent.learning.curation.Curator.sync`) completes or undoes it."""
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 
 PROPOSALS = ("learning", "proposals")
@@ -35,6 +37,20 @@ class Source(BaseModel):
     route: str | None = None
     kb_chunks: list[str] = []
     """The knowledge-base chunks the bot had when it handed off."""
+
+
+class Approval(BaseModel):
+    """A decision to approve, kept on the proposal until the vector store and the audit log have it."""
+
+    model_config = ConfigDict(extra="forbid")
+    who: str
+    at: str
+    changes: dict[str, Any] = {}
+    overridden: list[str] = []
+    """The flags the curator approved it despite."""
+    override_reason: str = ""
+    before: dict[str, Any]
+    """The pending proposal as it was, to put back if the vector store refuses it."""
 
 
 class Proposal(BaseModel):
@@ -58,6 +74,8 @@ class Proposal(BaseModel):
     decided_at: str | None = None
     reason: str | None = None
     """Why it was rejected or revoked."""
+    approving: Approval | None = None
+    """Set while an approval is being written (status ``approving``)."""
 
     @property
     def question(self) -> str:
@@ -78,7 +96,7 @@ class Proposal(BaseModel):
         more = f" (+{len(self.sources) - 1} similar)" if len(self.sources) > 1 else ""
         approved = (
             f"; approved by {self.decided_by} on {(self.decided_at or '')[:10]}"
-            if self.status == "approved"
+            if self.status in ("approving", "approved")
             else ""
         )
         return (
@@ -100,6 +118,8 @@ class AuditEntry(BaseModel):
     changes: dict[str, Any] = {}
     """Field -> {"before": ..., "after": ...} for what the decision changed."""
     note: str = ""
+    override_reason: str = ""
+    """Why a curator approved a flagged proposal (the flags are in ``note``)."""
 
 
 def new_id() -> str:
@@ -127,8 +147,9 @@ class ProposalBook:
         )
         return [Proposal(**item.value) for item in items]  # filed order within a second too
 
-    def log(self, entry: AuditEntry) -> None:
-        key = f"{entry.at}-{uuid.uuid4().hex[:8]}"
+    def log(self, entry: AuditEntry, key: str | None = None) -> None:
+        """Append an entry; a fixed ``key`` makes writing it again (a repair) a no-op."""
+        key = key or f"{entry.at}-{uuid.uuid4().hex[:8]}"
         self.store.put(AUDIT, key, entry.model_dump(mode="json"), index=False)
 
     def audit(self, proposal_id: str | None = None) -> list[AuditEntry]:

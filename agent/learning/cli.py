@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -23,6 +24,7 @@ from agent.errors import CurationError
 from agent.learning.book import Proposal, ProposalBook
 from agent.learning.curation import Curator
 from agent.learning.gaps import Asked, find_gaps
+from agent.learning.noise import counts_as_gap
 from agent.learning.propose import Checks
 from agent.settings import Settings
 
@@ -60,22 +62,26 @@ def _now() -> str:
 
 def proposal_panel(p: Proposal) -> Panel:
     src = p.sources[0]
+    e = escape
     lines = [
-        f"[bold]Q:[/] {p.question}",
-        *(f"   also asked: {q}" for q in p.questions[1:4]),
-        f"[bold]A:[/] {p.answer}",
+        f"[bold]Q:[/] {e(p.question)}",
+        *(f"   also asked: {e(q)}" for q in p.questions[1:4]),
+        f"[bold]A:[/] {e(p.answer)}",
         "",
-        f"from conversation {src.conversation_id} · agent {src.agent} · {src.at}",
-        f"handed off for {', '.join(src.triggers) or '?'} → {src.route or '?'} · intent {p.intent}"
-        + (f" · {len(p.sources)} conversations" if len(p.sources) > 1 else ""),
-        f"KB chunks the bot had: {', '.join(src.kb_chunks) or 'none'}",
+        e(f"from conversation {src.conversation_id} · agent {src.agent} · {src.at}"),
+        e(
+            f"handed off for {', '.join(src.triggers) or '?'} → {src.route or '?'} · "
+            f"intent {p.intent}"
+            + (f" · {len(p.sources)} conversations" if len(p.sources) > 1 else "")
+        ),
+        e(f"KB chunks the bot had: {', '.join(src.kb_chunks) or 'none'}"),
     ]
     if p.redactions:
         lines.append(
             "removed: " + ", ".join(f"{n} {kind}" for kind, n in sorted(p.redactions.items()))
         )
-    lines += [f"[red]⚑ {flag}[/]" for flag in p.flags]
-    return Panel("\n".join(lines), title=f"{p.id} ({p.status})", expand=False)
+    lines += [f"[red]⚑ {e(flag)}[/]" for flag in p.flags]
+    return Panel("\n".join(lines), title=e(f"{p.id} ({p.status})"), expand=False)
 
 
 def review(
@@ -96,13 +102,18 @@ def review(
     desk.curator.sync(curator)
     if approve:
         p = desk.curator.approve(
-            approve, curator, answer=answer, question=question, override_flags=override_flags
+            approve,
+            curator,
+            answer=answer,
+            question=question,
+            override_flags=override_flags,
+            reason=reason,
         )
         console.print(f"approved {p.id}: it is retrieved from now on")
         return 0
     if reject:
         p = desk.curator.reject(reject, curator, reason or "")
-        console.print(f"rejected {p.id}: {p.reason}")
+        console.print(f"rejected {p.id}: {escape(p.reason or '')}")
         return 0
     pending = desk.book.all("pending")
     if as_json:
@@ -115,10 +126,10 @@ def review(
         table = Table("id", "question", "answer", "from", "flags")
         for p in pending:
             table.add_row(
-                p.id,
-                p.question[:60],
-                p.answer[:60],
-                f"{p.sources[0].agent} ({len(p.sources)})",
+                escape(p.id),
+                escape(p.question[:60]),
+                escape(p.answer[:60]),
+                escape(f"{p.sources[0].agent} ({len(p.sources)})"),
                 str(len(p.flags)) if p.flags else "",
             )
         console.print(table)
@@ -144,7 +155,8 @@ def _walk(desk: Desk, console: Console, pending: list[Proposal], curator: str) -
             try:
                 if choice == "a":
                     override = bool(p.flags) and typer.confirm("It is flagged. Approve anyway?")
-                    desk.curator.approve(p.id, curator, override_flags=override)
+                    why = typer.prompt("why (recorded in the audit log)") if override else None
+                    desk.curator.approve(p.id, curator, override_flags=override, reason=why)
                     console.print("[green]approved[/]")
                 elif choice == "e":
                     new_answer = typer.prompt("answer", default=p.answer)
@@ -159,7 +171,7 @@ def _walk(desk: Desk, console: Console, pending: list[Proposal], curator: str) -
                     return 0
                 break
             except CurationError as exc:
-                console.print(f"[red]{exc}[/]")
+                console.print(f"[red]{escape(str(exc))}[/]")
                 if choice == "a":
                     break
     return 0
@@ -184,7 +196,8 @@ def learned(
     if sync:
         report = desk.curator.sync(curator)
         console.print(
-            f"vector store in step: wrote {len(report.written)}, removed {len(report.removed)}"
+            f"vector store in step: wrote {len(report.written)}, removed {len(report.removed)}, "
+            f"completed {len(report.completed)} interrupted approval(s)"
         )
         return 0
     if audit:
@@ -197,7 +210,10 @@ def learned(
             changed = "; ".join(
                 f"{k}: {v['before'][:30]!r} → {v['after'][:30]!r}" for k, v in e.changes.items()
             )
-            table.add_row(e.at, e.who, e.action, e.proposal_id, changed or e.note[:80])
+            note = changed or e.note[:80]
+            if e.override_reason:
+                note += f" · why: {e.override_reason[:60]}"
+            table.add_row(*(escape(x) for x in (e.at, e.who, e.action, e.proposal_id, note)))
         console.print(table)
         return 0
     approved = desk.book.all("approved")
@@ -210,7 +226,7 @@ def learned(
         return 0
     table = Table("id", "question", "answer", "provenance")
     for p in approved:
-        table.add_row(p.id, p.question[:50], p.answer[:60], p.provenance())
+        table.add_row(*(escape(x) for x in (p.id, p.question[:50], p.answer[:60], p.provenance())))
     console.print(table if approved else "no approved learned answers yet")
     return 0
 
@@ -220,7 +236,9 @@ def asked_from_events(events: list) -> list[Asked]:
     asked = []
     for e in events:
         if e.type == "handoff":
-            asked += [Asked(e.at, q, e.intent, True) for q in e.questions]
+            asked += [
+                Asked(e.at, q, e.intent, True) for q in e.questions if counts_as_gap(e.triggers, q)
+            ]
         elif e.type == "bot_answered":
             asked.append(Asked(e.at, e.question, e.intent, False))
     return asked
@@ -283,8 +301,10 @@ def gaps(
         )
         table.add_row(
             "[red]GAP[/]" if t.flagged else "",
-            t.label[:60] + "".join(f"\n  · {q[:56]}" for q in t.examples if q != t.label)[:200],
-            t.intent,
+            escape(
+                t.label[:60] + "".join(f"\n  · {q[:56]}" for q in t.examples if q != t.label)[:200]
+            ),
+            escape(t.intent),
             str(t.handoffs_in_window),
             str(t.handoffs),
             curve,

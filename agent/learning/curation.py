@@ -1,21 +1,28 @@
 """A curator's decisions: approve (maybe edited), reject, revoke; and the vector store kept in step.
 
-Order of writes: the book first, then the vectors. A crash between the two
-leaves an approved answer not yet retrievable, or a revoked one still in the
-vector store; :meth:`Curator.sync` (run by ``escalate kb learned --sync`` and
-before every review) repairs both, and retrieval drops any learned chunk whose
-proposal is not approved, so neither state ever reaches a shopper.
+An approval is written ahead: the proposal becomes ``approving`` with the
+decision on it (who, when, the edit, the overridden flags and the reason), then
+the vector is written, then the audit entries (with fixed keys, so writing them
+twice is harmless), and only then does the status become ``approved``. A
+process killed at any point leaves either a pending proposal or an
+``approving`` one, which :meth:`Curator.sync` (run by ``escalate kb learned
+--sync`` and before every review) completes, or puts back to pending if the
+vector store refuses it. So "approved" always means retrievable and audited.
+Retrieval serves a learned chunk only while its proposal is approved, so a
+half-done approval, or a revoked answer whose vector is still stored (revoke
+writes the book first), never reaches a shopper.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from agent.errors import CurationError, KnowledgeError
-from agent.learning.book import AuditEntry, Proposal, ProposalBook
+from agent.learning.book import Approval, AuditEntry, Proposal, ProposalBook
+from agent.learning.crashpoint import crash_point
 from agent.learning.propose import Checks
 from knowledge.embeddings import Embedder
 from knowledge.models import Chunk
@@ -53,6 +60,8 @@ def learned_chunk(p: Proposal) -> Chunk:
 class SyncReport:
     written: list[str]
     removed: list[str]
+    completed: list[str] = field(default_factory=list)
+    """Approvals a crash interrupted, finished now."""
 
 
 class Curator:
@@ -75,17 +84,73 @@ class Curator:
         answer: str | None = None,
         question: str | None = None,
         override_flags: bool = False,
+        reason: str | None = None,
     ) -> Proposal:
-        """Approve as is, or edited; a flagged proposal needs an edit that clears it, or an override."""
+        """Approve as is, or edited; a flagged proposal needs an edit that clears it, or an
+        override with a reason (both go into the audit log)."""
         p = self._pending(proposal_id)
+        before = p.model_dump(mode="json")
         changes: dict[str, dict[str, str]] = {}
         if answer is not None or question is not None:
             p, changes = self._edited(p, answer, question)
-        if p.flags and not override_flags:
-            raise CurationError(
-                f"{p.id} is flagged ({'; '.join(p.flags)}): edit it, or approve with --override-flags"
+        why = _override_reason(p, override_flags, reason)
+        self._fits(p)
+        at = self.now()
+        approval = Approval(
+            who=who, at=at, changes=changes, overridden=p.flags, override_reason=why, before=before
+        )
+        intent = p.model_copy(
+            update={
+                "status": "approving",
+                "decided_by": who,
+                "decided_at": at,
+                "updated_at": at,
+                "approving": approval,
+            }
+        )
+        crash_point("approve:before-intent")
+        self.book.put(intent)  # written ahead: from here a repair completes or undoes it
+        return self._complete(intent)
+
+    def _complete(self, p: Proposal) -> Proposal:
+        """Vector, audit entries, then the approved status: each step safe to run twice."""
+        a = p.approving
+        if a is None:
+            raise CurationError(f"{p.id} has no approval to complete")
+        crash_point("approve:before-vector")
+        try:
+            self._write(p)
+        except KnowledgeError as exc:
+            self.book.put(Proposal(**a.before))  # back to pending: never approved unretrievable
+            self.book.log(
+                AuditEntry(at=a.at, who=a.who, action="failed", proposal_id=p.id, note=str(exc))
             )
-        chunk = learned_chunk(p)  # measured before anything is written
+            raise CurationError(f"{p.id} stays pending: the vector store failed: {exc}") from exc
+        crash_point("approve:after-vector")
+        if a.changes:
+            edited = AuditEntry(
+                at=a.at, who=a.who, action="edited", proposal_id=p.id, changes=a.changes
+            )
+            self.book.log(edited, key=f"{a.at}-{p.id}-edited")
+        note = f"flags overridden: {'; '.join(a.overridden)}" if a.overridden else ""
+        entry = AuditEntry(
+            at=a.at,
+            who=a.who,
+            action="approved",
+            proposal_id=p.id,
+            note=note,
+            override_reason=a.override_reason,
+        )
+        self.book.log(entry, key=f"{a.at}-{p.id}-approved")
+        crash_point("approve:after-audit")
+        approved = p.model_copy(update={"status": "approved", "approving": None})
+        self.book.put(approved)
+        crash_point("approve:after-approved")
+        return approved
+
+    def _fits(self, p: Proposal) -> None:
+        """Measured before anything is written: the embedder would cut a longer answer."""
+        chunk = learned_chunk(p)
         window = self.vectors.embedder.max_tokens
         if (
             window is not None
@@ -94,26 +159,6 @@ class Curator:
             raise CurationError(
                 f"{p.id} is too long for the embedder ({n} of {window} word-pieces): shorten the answer"
             )
-        at = self.now()
-        approved = p.model_copy(
-            update={"status": "approved", "decided_by": who, "decided_at": at, "updated_at": at}
-        )
-        self.book.put(approved)
-        try:
-            self._write(approved)
-        except KnowledgeError as exc:
-            self.book.put(p)  # back to pending: never approved without being retrievable
-            self.book.log(
-                AuditEntry(at=at, who=who, action="failed", proposal_id=p.id, note=str(exc))
-            )
-            raise CurationError(f"{p.id} stays pending: the vector store failed: {exc}") from exc
-        if changes:
-            self.book.log(
-                AuditEntry(at=at, who=who, action="edited", proposal_id=p.id, changes=changes)
-            )
-        note = f"flags overridden: {'; '.join(p.flags)}" if p.flags else ""
-        self.book.log(AuditEntry(at=at, who=who, action="approved", proposal_id=p.id, note=note))
-        return approved
 
     def reject(self, proposal_id: str, who: str, reason: str) -> Proposal:
         if not reason.strip():
@@ -159,8 +204,22 @@ class Curator:
             ) from exc
         return done
 
+    def repair(self) -> list[str]:
+        """Complete approvals a crash interrupted (or put them back to pending if the vector
+        store refuses them now)."""
+        done = []
+        for p in self.book.all("approving"):
+            try:
+                self._complete(p)
+                done.append(p.id)
+            except CurationError:
+                continue  # back to pending, with a "failed" entry in the audit log
+        return done
+
     def sync(self, who: str = "system") -> SyncReport:
-        """Make the vector store hold exactly the approved answers."""
+        """Finish interrupted approvals, then make the vector store hold exactly the approved
+        answers."""
+        repaired = self.repair()
         approved = {p.doc_id: p for p in self.book.all("approved")}
         stored = set(self.vectors.learned_ids())
         removed = sorted(stored - set(approved))
@@ -169,12 +228,12 @@ class Curator:
         written = sorted(set(approved) - stored)
         for doc_id in written:
             self._write(approved[doc_id])
-        if removed or written:
-            note = f"wrote {len(written)}, removed {len(removed)}"
+        if removed or written or repaired:
+            note = f"wrote {len(written)}, removed {len(removed)}, completed {len(repaired)}"
             self.book.log(
                 AuditEntry(at=self.now(), who=who, action="synced", proposal_id="*", note=note)
             )
-        return SyncReport(written=written, removed=removed)
+        return SyncReport(written=written, removed=removed, completed=repaired)
 
     def _pending(self, proposal_id: str) -> Proposal:
         p = self.book.get(proposal_id)
@@ -188,13 +247,13 @@ class Curator:
         self, p: Proposal, answer: str | None, question: str | None
     ) -> tuple[Proposal, dict[str, dict[str, str]]]:
         """The curator's text, scrubbed and checked again: the new flags replace the old."""
-        for field, text in (("answer", answer), ("question", question)):
+        for name, text in (("answer", answer), ("question", question)):
             if text is not None and not text.strip():
-                raise CurationError(f"the edited {field} is empty")
+                raise CurationError(f"the edited {name} is empty")
         checked = self.checks((question or p.question).strip(), (answer or p.answer).strip())
         changes = {
-            field: {"before": before, "after": after}
-            for field, before, after in (
+            name: {"before": before, "after": after}
+            for name, before, after in (
                 ("question", p.question, checked.question),
                 ("answer", p.answer, checked.answer),
             )
@@ -213,3 +272,16 @@ class Curator:
         chunk = learned_chunk(p)
         vector = self.vectors.embedder.embed([chunk.embed_text])[0]
         self.vectors.replace_document(p.doc_id, [chunk], [vector])
+
+
+def _override_reason(p: Proposal, override_flags: bool, reason: str | None) -> str:
+    """A flagged proposal is approved only with an explicit override and a reason."""
+    why = (reason or "").strip()
+    if p.flags and not override_flags:
+        raise CurationError(
+            f"{p.id} is flagged ({'; '.join(p.flags)}): edit it, or approve with "
+            "--override-flags and a --reason"
+        )
+    if p.flags and not why:
+        raise CurationError(f"{p.id} is flagged: overriding its flags needs a reason")
+    return why

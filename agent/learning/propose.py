@@ -22,10 +22,22 @@ from agent.context import Context, Retriever
 from agent.extract import extract
 from agent.learning.book import AuditEntry, Proposal, ProposalBook, Source
 from agent.learning.injection import instructions_to_bot
+from agent.learning.money import promise_flags
+from agent.learning.names import other_names
+from agent.learning.noise import teaches_nothing
 from agent.learning.privacy import KnownPersonal, scrub
+from agent.learning.safety import (
+    contact_points,
+    credential_requests,
+    decoded_tags,
+    hidden_text,
+    unknown_contacts,
+)
 from agent.settings import Settings
 from agent.smalltalk import classify
 from agent.state import TriggerHit, Turn
+from knowledge.models import ScoredChunk
+from knowledge.vocabulary import words_of
 
 log = logging.getLogger(__name__)
 
@@ -92,40 +104,61 @@ class Checks:
         keep = self.settings.learning.public_contacts
         q, a = scrub(question, known, keep=keep), scrub(answer, known, keep=keep)
         flags = [f"still looks personal: {why}" for why in [*q.still_personal, *a.still_personal]]
-        flags += [f"instructions to the bot: {why}" for why in instructions_to_bot(answer)]
-        flags += [f"instructions to the bot: {why}" for why in instructions_to_bot(question)]
+        for text in (answer, question, decoded_tags(answer), decoded_tags(question)):
+            flags += [f"instructions to the bot: {why}" for why in instructions_to_bot(text)]
+        flags += hidden_text(answer) + hidden_text(question) + credential_requests(answer)
         if _ACTION.search(a.text):
             flags.append(
                 "reads like an action on one shopper's account, not an answer for everyone"
             )
-        flags += self.contradictions(a.text, q.text)
+        if a.redactions:
+            removed = ", ".join(f"{r.count} {r.kind}" for r in a.redactions)
+            flags.append(f"the answer held personal data ({removed} removed): is it general?")
+        flags += self.against_kb(answer, a.text, q.text)
         redactions: dict[str, int] = {}
         for r in [*q.redactions, *a.redactions]:
             redactions[r.kind] = redactions.get(r.kind, 0) + r.count
         return Checked(q.text, a.text, list(dict.fromkeys(flags)), redactions)
 
-    def contradictions(self, answer: str, question: str) -> list[str]:
-        """KB chunks on the same subject that state another value with the same unit."""
+    def against_kb(self, raw: str, answer: str, question: str) -> list[str]:
+        """Links, names, promises and values the knowledge base does not have or contradicts."""
+        allowed = self.settings.learning.public_contacts
         if self.retriever is None:
-            return []
+            return unknown_contacts(raw, [], allowed) + other_names(answer, frozenset())
         try:
-            chunks = self.retriever.search(f"{question} {answer}", self.settings.knowledge.top_k)
+            k = self.settings.knowledge.top_k
+            chunks = self.retriever.search(f"{question} {answer}", k)
+            chunks += self.retriever.search(answer, k)  # what the KB says about the claim itself
+            for _, value in contact_points(raw)[:3]:  # the page that gives this link, if any
+                chunks += self.retriever.search(value, 2)
+            vocabulary = self.retriever.vocabulary()
         except Exception as exc:  # noqa: BLE001 - a proposal is never lost to a store hiccup
             log.warning("could not check a proposal against the KB: %s", exc)
             return [f"not checked against the knowledge base ({exc})"]
         floor = self.settings.grounding.min_retrieval_score
+        return [
+            *unknown_contacts(raw, chunks, allowed),
+            *other_names(answer, vocabulary | words_of(question)),  # "Puerto Rico", asked about
+            *promise_flags(answer, chunks, floor),
+            *self.contradictions(answer, chunks),
+        ]
+
+    def contradictions(self, answer: str, chunks: list[ScoredChunk]) -> list[str]:
+        """KB chunks on the same subject that state another value with the same unit."""
+        floor = self.settings.grounding.min_retrieval_score
+        in_kb = {q for sc in chunks if sc.chunk.source == "kb" for q in quantities(sc.chunk.text)}
         found = []
         for said in sentences(answer):
-            for value, unit in quantities(said):
+            for value, unit in quantities(said) - in_kb:
                 for sc in chunks if unit else []:
                     if sc.chunk.source != "kb" or sc.score < floor:
                         continue
                     for kb_sentence in sentences(sc.chunk.text):
                         theirs = {v for v, u in quantities(kb_sentence) if u == unit}
                         if theirs and value not in theirs and _same_subject(kb_sentence, said):
-                            stated = ", ".join(f"{v:g}" for v in sorted(theirs))
+                            says = ", ".join(f"{v:g}" for v in sorted(theirs))
                             found.append(
-                                f"contradicts {sc.chunk.id}: the KB says {stated} ({unit}), "
+                                f"contradicts {sc.chunk.id}: the KB says {says} ({unit}), "
                                 f"the answer says {value:g}"
                             )
         return list(dict.fromkeys(found))
@@ -136,6 +169,17 @@ def _same_subject(a: str, b: str) -> bool:
     wa, wb = content_words(a), content_words(b)
     shared = wa & wb
     return len(shared) >= 2 and len(shared) >= 0.5 * min(len(wa), len(wb))
+
+
+def not_worth_learning(values: dict, resolution: dict) -> str | None:
+    """Why this resolved handoff teaches the KB nothing (None: draft a proposal)."""
+    package = values.get("handoff") or {}
+    transcript = [Turn(**t) for t in package.get("transcript") or values.get("transcript", [])]
+    question = handed_off_question(transcript)
+    if question is None:
+        return "no question to learn from"
+    kinds = [TriggerHit(**h).kind for h in package.get("triggers", [])]
+    return teaches_nothing(kinds, question, resolution.get("text") or "")
 
 
 def draft_proposal(values: dict, resolution: dict, checks: Checks) -> Proposal | None:

@@ -13,7 +13,13 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.learning.book import ProposalBook
-from agent.learning.propose import Checks, draft_proposal, file_proposal, similarity_for
+from agent.learning.propose import (
+    Checks,
+    draft_proposal,
+    file_proposal,
+    not_worth_learning,
+    similarity_for,
+)
 from agent.state import ConversationState
 
 log = logging.getLogger(__name__)
@@ -26,6 +32,8 @@ def learn(state: ConversationState, runtime: Runtime[Context]) -> dict:
         return {}
     try:
         book = ProposalBook(runtime.store)
+        if why := not_worth_learning(dict(state), resolution):
+            return {"resolution": {**resolution, "proposal": why}}
         proposal = draft_proposal(dict(state), resolution, Checks(ctx.retriever, ctx.settings))
         if proposal is None:
             return {"resolution": {**resolution, "proposal": "no question to learn from"}}

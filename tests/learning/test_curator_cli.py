@@ -164,10 +164,17 @@ def test_a_flagged_proposal_is_refused_without_override_flags(data_dir, monkeypa
     assert [p["id"] for p in pending()] == [pid]
     assert json.loads(escalate("kb", "learned", "--json").output) == []
 
-    escalate("kb", "review", "--approve", pid, "--override-flags", "--curator", "kim")
+    said = escalate_fails(monkeypatch, capsys, "kb", "review", "--approve", pid, "--override-flags")
+    assert "needs a reason" in said and [p["id"] for p in pending()] == [pid]
+
+    why = "checked with the pricing team"
+    escalate(
+        "kb", "review", "--approve", pid, "--override-flags", "--reason", why, "--curator", "kim"
+    )
     assert pending() == []
     approved = audit(pid)[-1]
     assert approved["action"] == "approved" and approved["note"].startswith("flags overridden")
+    assert approved["override_reason"] == why and approved["who"] == "kim"
 
 
 def test_edit_then_approve_clears_the_flags_and_keeps_both_texts_in_the_audit(data_dir, tmp_path):
