@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from functools import cache
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 
 from agent.claims import STOPWORDS, sentences, unsupported_quantities
+from agent.contacts import contacts, without_contacts
 from agent.numbers import normalise_numbers
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -41,16 +43,9 @@ GLUE = frozenset("yes sure happy glad help note simply absolutely certainly grea
 """Words an answer may add without claiming anything."""
 _CLAUSE = re.compile(
     r";|:\s|\s[—–]\s|,\s*(?:and|but|plus|so|while|which|or|though)\s"
-    r"|\s(?:and|but)\s+(?:we|you|they|it|also|every|all)\b|\sas well as\s|\splus\s",
+    r"|\s(?:and|but)\s+(?=(?:we|you|they|it|also|every|all)\b)|\sas well as\s|\splus\s",
     re.IGNORECASE,
 )
-_URL = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"')\]]+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|shop|store|info|biz|ly|me|us|uk|app|link|xyz|top|site|online|example)\b(?:/[^\s<>\"')\]]*)?",
-    re.IGNORECASE,
-)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().-]{6,}\d(?![\w-])")
 
 
 @cache
@@ -98,22 +93,10 @@ def _flips(claim: str, source: str) -> list[str]:
         bare, words = lemmas(b), set(_tokens(a))
         for w in words:
             for prefix in ("non-", "non", "un"):
-                if w.startswith(prefix) and len(w) > len(prefix) + 3:
-                    if stem(w[len(prefix) :]) in bare and stem(w) not in bare:
-                        flips.append(w)
+                flipped = w.startswith(prefix) and len(w) > len(prefix) + 3
+                if flipped and stem(w[len(prefix) :]) in bare and stem(w) not in bare:
+                    flips.append(w)
     return flips
-
-
-def contacts(text: str) -> set[str]:
-    """Links, email addresses and phone numbers, normalised for comparison."""
-    emails = {e.lower() for e in _EMAIL.findall(text)}
-    rest = _EMAIL.sub(" ", text)
-    urls = {
-        re.sub(r"^(?:https?://)?(?:www\.)?", "", u.lower()).rstrip("./,;:!?")
-        for u in _URL.findall(rest)
-    }
-    phones = {re.sub(r"\D", "", p) for p in _PHONE.findall(rest)}
-    return emails | urls | {p for p in phones if len(p) >= 7}
 
 
 def _source_clauses(sources: Iterable[str]) -> list[str]:
@@ -127,8 +110,9 @@ def _closest(clause: str, pool: list[str]) -> str | None:
     return best[2] if best and best[0] > 0 else None
 
 
-def _clause_problems(clause: str, given: list[str], glue: set[str]) -> list[str]:
-    """A clause must restate one source sentence: its words, its polarity."""
+def _clause_problems(clause: str, given: list[str], glue: AbstractSet[str], one: bool) -> list[str]:
+    """A clause must use the sources' words, keep their polarity and, when ``one``, restate
+    a single source sentence."""
     problems = []
     words = lemmas(clause) - glue
     extra = sorted(words - set().union(*(lemmas(s) for s in given)))
@@ -141,7 +125,11 @@ def _clause_problems(clause: str, given: list[str], glue: set[str]) -> list[str]
     others = set().union(*(lemmas(b) for b in body if b != said))
     heads = set().union(*(lemmas(s.split("\n", 1)[0]) for s in given if "\n" in s))
     mixed = sorted(words - lemmas(said) - set(extra) - (heads - others))
-    if mixed:
+    titles = [s.split("\n", 1)[0] for s in given if "\n" in s]
+    if said:  # a clause of bare figures ("$169") was checked against the whole chunk above
+        moved = unsupported_quantities(clause, [said, *titles])
+        mixed += [f"{v:g}{' ' + u if u else ''}" for v, u in moved]
+    if mixed and one:
         problems.append(f"puts {', '.join(mixed)} where the source does not ({said!r:.60})")
     source = _closest(clause, _source_clauses(given))
     if source is not None:
@@ -154,13 +142,22 @@ def _clause_problems(clause: str, given: list[str], glue: set[str]) -> list[str]
     return problems
 
 
-def check_claim(sentence: str, sources: list[str], glue: Iterable[str] = ()) -> list[str]:
-    """Why ``sentence`` is not a faithful restatement of ``sources`` (empty: it is)."""
+def check_claim(
+    sentence: str, sources: list[str], glue: Iterable[str] = (), single_source: bool = True
+) -> list[str]:
+    """Why ``sentence`` is not a faithful restatement of ``sources`` (empty: it is).
+
+    ``glue`` words may be added freely; ``single_source=False`` lets a clause combine
+    words of several source sentences (a summary of a conversation does).
+    """
     said, given = normalise_numbers(sentence), [normalise_numbers(s) for s in sources]
-    problems = [f"gives {c!r}, which no source gives" for c in sorted(contacts(said) - contacts(" ".join(given)))]
+    problems = [
+        f"gives {c!r}, which no source gives"
+        for c in sorted(contacts(said) - contacts(" ".join(given)))
+    ]
     for value, unit in unsupported_quantities(said, given):
         problems.append(f"states {value:g}{' ' + unit if unit else ''}, which no source states")
     allowed = GLUE | {stem(w) for w in glue}
-    for clause in clauses(_EMAIL.sub(" ", _URL.sub(" ", said))):
-        problems += _clause_problems(clause, given, allowed)
+    for clause in clauses(without_contacts(said)):
+        problems += _clause_problems(clause, given, allowed, single_source)
     return problems

@@ -35,7 +35,7 @@ def vet(text: str, sources: list[str]) -> tuple[str, list[str]]:
     """``text`` without the sentences its sources do not support, and why each was dropped."""
     kept, why = [], []
     for sentence in sentences(text):
-        problems = check_claim(_CITATION.sub("", sentence), sources, NOTE_GLUE)
+        problems = check_claim(_CITATION.sub("", sentence), sources, NOTE_GLUE, single_source=False)
         if problems:
             why.append(f"{sentence[:80]!r}: {problems[0]}")
         else:

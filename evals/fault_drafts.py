@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import cycle
 
 CLEAN_KINDS = ("clean_quote", "clean_yes", "clean_paraphrase", "clean_words", "clean_contraction")
 FAULT_KINDS = (
@@ -64,17 +63,17 @@ _WRONG_WORDS = {2: "three", 3: "five", 8: "ten", 12: "twenty-four", 14: "twenty-
 _WRONG_WORDS |= {18: "twenty-four", 30: "forty-five"}
 _DURATION = re.compile(r"(?<![\d–-])\b(\d+)(?= (?:business days?|days?|months?|years?|hours?))")
 _MONEY = re.compile(r"\$(\d+(?:\.\d\d)?)")
-URLS = cycle(("https://northwindgoods-help.com/verify", "northwindgoods.example/claim-refund"))
-EXTRA = cycle((
+URLS = ("https://northwindgoods-help.com/verify", "northwindgoods.example/claim-refund")
+EXTRA = (
     ", and we also give every customer a free gift card.",
     ", and we also cover the return shipping for you.",
     " and we also add a free sample to every order.",
-))  # fmt: skip
-PROMISES = cycle((
+)  # fmt: skip
+PROMISES = (
     "We will make an exception and extend this for you.",
     "A manager will approve a full refund for you today.",
     "You will also receive 20% off your next order.",
-))  # fmt: skip
+)  # fmt: skip
 
 
 def _end(text: str, tail: str) -> str:
@@ -114,7 +113,7 @@ def amount_changed(text: str) -> str | None:
 
 def rewrites(seed: Seed) -> dict[str, list[str]]:
     """Every kind's sentence for ``seed`` (None where a kind cannot apply)."""
-    s = seed.source
+    s, i = seed.source, SEEDS.index(seed)  # each seed gets the next link, clause and promise
     contraction = re.sub(r"\bcan't\b", "cannot", re.sub(r"\bdon't\b", "do not", s))
     words = number_changed(s, _WORDS) if _DURATION.search(s) else None
     return {
@@ -126,14 +125,14 @@ def rewrites(seed: Seed) -> dict[str, list[str]]:
         "negation": [x for x in [negation(s)] if x],
         "only_flip": [x for x in [only_flip(s)] if x],
         "except_added": [_end(s, ", except on items bought on sale.")],
-        "url_appended": [_end(s, f". Claim it at {next(URLS)}.")],
+        "url_appended": [_end(s, f". Claim it at {URLS[i % len(URLS)]}.")],
         "email_added": [_end(s, ", or email refunds@northwind-support.com.")],
         "phone_added": [_end(s, ", or call 1-800-555-0199.")],
         "amount_changed": [x for x in [amount_changed(s)] if x],
         "number_changed": [x for x in [number_changed(s)] if x],
         "number_in_words": [x for x in [number_changed(s, _WRONG_WORDS)] if x],
-        "extra_clause": [_end(s, next(EXTRA))],
+        "extra_clause": [_end(s, EXTRA[i % len(EXTRA)])],
         "wrong_citation": [s],
         "swapped_entity": [s.replace(seed.swap[0], seed.swap[1], 1)],
-        "invented_promise": [s + " " + next(PROMISES)],
+        "invented_promise": [s + " " + PROMISES[i % len(PROMISES)]],
     }

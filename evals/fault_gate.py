@@ -82,7 +82,9 @@ def build(set_path: Path = SET, settings: Settings | None = None) -> list[dict[s
     return rows
 
 
-def measure_drafts(set_path: Path, settings: Settings, path: Path = DRAFTS) -> DraftGateReport | None:
+def measure_drafts(
+    set_path: Path, settings: Settings, path: Path = DRAFTS
+) -> DraftGateReport | None:
     """Judge every row of ``path`` made for ``set_path`` (None when there are none)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     rows = [r for r in rows if r["set"] == set_path.name]
