@@ -6,8 +6,9 @@ the serum's page is on topic and verbatim, but the KB cannot answer it.
 
 Hard failures (confidence 0, the draft is never sent): the model says the
 KB does not answer; a sentence cites nothing or cites a chunk that was not
-retrieved; a sentence states a number, price, duration or percentage that
-none of its cited chunks states.
+retrieved; a sentence is not a faithful restatement of the chunks it cites
+(:func:`agent.claim_check.check_claim`: a flipped negation or "only", a link,
+contact, number or amount they do not give, a clause with words they lack).
 
 Otherwise confidence is the weaker of two things, each in [0, 1]: how well
 the claims are supported, and how well the cited chunks match the question
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from agent.claim_check import check_claim
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
 from agent.llm import Draft
 from agent.triggers.sentiment import is_feeling
@@ -73,7 +75,7 @@ def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
 
-def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk]) -> list[str]:
+def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk], claims: bool = True) -> list[str]:
     if not draft.answerable or not draft.sentences:
         why = f": {draft.note}" if draft.note else ""
         return [f"the draft says the knowledge base does not answer this{why}"]
@@ -86,7 +88,11 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk]) -> list[str]:
         if not cited:
             problems.append(f"sentence cites no retrieved chunk: {claim.text[:80]!r}")
             continue
-        for value, unit in unsupported_quantities(claim.text, [c.chunk.text for c in cited]):
+        sources = [c.chunk.embed_text for c in cited]
+        if claims:
+            problems += [f"{claim.text[:80]!r} {why}" for why in check_claim(claim.text, sources)]
+            continue
+        for value, unit in unsupported_quantities(claim.text, sources):  # the word gate only
             shown = f"{value:g}{' ' + unit if unit else ''}"
             problems.append(f"states {shown} which no cited chunk contains: {claim.text[:80]!r}")
     return problems
@@ -156,13 +162,16 @@ def verify(
     threshold: float,
     min_score: float,
     unknown: list[str] | None = None,
+    claims: bool = True,
 ) -> Verdict:
     """Score ``draft`` against what was retrieved; ``passed`` means it may be sent.
 
-    ``unknown`` lists question words the KB never uses (see :func:`unknown_terms`).
+    ``unknown`` lists question words the KB never uses (see :func:`unknown_terms`);
+    ``claims=False`` checks only numbers, not claims (the gate before claim checks,
+    kept so the adversary report can compare the two).
     """
     by_id = {sc.chunk.id: sc for sc in retrieved}
-    hard = _hard_problems(draft, by_id)
+    hard = _hard_problems(draft, by_id, claims)
     if hard:
         return Verdict(confidence=0.0, passed=False, threshold=threshold, problems=hard)
     cited_ids = {c for claim in draft.sentences for c in claim.citations}

@@ -11,6 +11,7 @@ from agent.dispatch import Dispatch
 from agent.errors import LLMError
 from agent.language import speaking
 from agent.llm import HandoffFacts, HandoffNotes
+from agent.notes_check import vet_notes
 from agent.offline import OfflineBackend
 from agent.package import AnsweredQuestion, HandoffPackage, ProductContext, SuggestedResolution
 from agent.redact import redact_text
@@ -117,12 +118,22 @@ def _product_context(
 
 
 def write_notes(
-    ctx: Context, transcript: list[Turn], facts: HandoffFacts, retrieved: list[ScoredChunk]
+    ctx: Context,
+    transcript: list[Turn],
+    facts: HandoffFacts,
+    retrieved: list[ScoredChunk],
+    customer: Customer | None = None,
 ) -> HandoffNotes:
-    """The model's notes; the extractive writer if the model fails (a handoff never waits on it)."""
+    """The model's notes, checked against what the runtime knows (unsupported sentences are
+    dropped and marked); the extractive writer if the model fails (a handoff never waits on it)."""
     lines = [f"{t.role}: {t.text}" for t in transcript]
     try:
-        return ctx.llm.handoff_notes(lines, facts, retrieved)
+        notes = ctx.llm.handoff_notes(lines, facts, retrieved)
+        if ctx.llm.extractive:
+            return notes  # quotes and the runtime's own facts: nothing to check
+        record = customer.model_dump_json(exclude_none=True) if customer else ""
+        sources = [*lines, facts.render(), record, *(sc.chunk.embed_text for sc in retrieved)]
+        return vet_notes(notes, sources)
     except Exception as exc:  # noqa: BLE001 - any model, ours or a caller's: the handoff goes on
         reason = exc if isinstance(exc, LLMError) else f"{type(exc).__name__}: {exc}"
         log.warning(
@@ -172,7 +183,7 @@ def build_package(
         answered=[a["question"] for a in answered],
         next_step=NEXT_STEPS.get(primary, ""),
     )
-    notes = write_notes(ctx, transcript, facts, retrieved)
+    notes = write_notes(ctx, transcript, facts, retrieved, customer)
     topics = list(state.get("topics") or [])
     queue = sent.decision.queue
     team = settings.handoff.queues[queue].team

@@ -23,6 +23,7 @@ from agent.llm import Draft, make_llm
 from agent.message import clean
 from agent.nodes.retrieve import search_all
 from agent.settings import Settings
+from evals.fault_gate import DraftGateReport, measure_drafts
 from evals.faults import FAULTS, FaultInjector, inject
 from evals.runner import Progress, load_set, set_settings, set_store
 from evals.schema import Case, read_cases
@@ -76,6 +77,8 @@ class AdversaryReport(BaseModel):
     faults: dict[str, FaultScore]
     clean: CleanScore
     seed: int
+    drafts: DraftGateReport | None = None
+    """The fault-draft set (evals/fault_drafts.jsonl) when it has drafts for this set."""
     seconds: float = 0.0
 
 
@@ -118,7 +121,8 @@ def measure(
     progress: Progress | None = None,
 ) -> AdversaryReport:
     """Inject every fault into the clean draft of each answerable case's last turn, and
-    confident answers into each low_confidence case's; ``limit`` caps the cases of each kind."""
+    confident answers into each low_confidence case's; ``limit`` caps the cases of each kind.
+    The fault-draft set is judged too when it has drafts for this set."""
     started = time.perf_counter()
     eval_set = load_set(set_path)
     settings = set_settings(settings, eval_set)
@@ -147,6 +151,7 @@ def measure(
             attack(gate, case, question, report, rng)
         if progress:
             progress(done, len(todo), case.id)
+    report.drafts = measure_drafts(set_path, settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -57,6 +57,11 @@ def _extras(
             )
         report.extra["adversary"] = result.model_dump(mode="json")
         console.print_json(data=report.extra["adversary"])
+        if result.drafts:
+            from evals.fault_gate import table as drafts_table
+
+            console.print(f"Model drafts ({result.drafts.set}): tried / blocked / sent")
+            console.print(drafts_table(result.drafts), markup=False)
     if sweep:
         from evals.sweep import best
         from evals.sweep import sweep as run_sweep
