@@ -401,9 +401,12 @@ def test_a_helpdesk_outage_keeps_the_handoff_and_delivers_it_later_exactly_once(
     hid = reply.handoff.id
 
     item = agent.outbox.get(hid)
-    assert item.status == "pending" and item.last_error
-    assert route.call_count == 1
+    assert item.status == "pending" and item.attempts == 0
+    assert route.call_count == 0  # the turn only queues it: a helpdesk never slows a turn
 
+    assert agent.deliver_pending().retrying == [hid]
+    assert agent.outbox.get(hid).last_error
+    assert route.call_count == 1
     assert agent.deliver_pending().delivered == []  # backing off
     assert route.call_count == 1
     clock.advance(seconds=30)
@@ -434,6 +437,7 @@ def test_a_helpdesk_refusal_keeps_the_handoff_as_failed_until_retried(webhook_st
     reply = agent.send("d3", DAMAGED, customer=DANA)
     assert reply.kind == "handoff"
     hid = reply.handoff.id
+    assert agent.deliver_pending().failed == [hid]
     item = agent.outbox.get(hid)
     assert item.status == "failed" and "401" in item.last_error
     assert any(hid in r.getMessage() and "401" in r.getMessage() for r in caplog.records)
@@ -448,6 +452,7 @@ def test_pending_items_are_listed_with_their_error_while_the_helpdesk_is_down(we
     agent, _, mock = webhook_store
     mock.post(WEBHOOK_URL).respond(503, json={"error": "down for maintenance"})
     hid = agent.send("d2", DAMAGED, customer=DANA).handoff.id
+    agent.deliver_pending()
     [item] = agent.outbox.pending()
     assert item.handoff_id == hid
     assert "503" in item.last_error and "down for maintenance" in item.last_error
