@@ -59,22 +59,22 @@ def _postgres(store: Any, prefix: str, key: str, take: Take) -> dict[str, Any] |
     from psycopg_pool import ConnectionPool
 
     pool = store.conn
-    with pool.connection() if isinstance(pool, ConnectionPool) else _same(pool) as conn:
-        with conn.transaction():
-            row = conn.execute(
-                "SELECT value FROM store WHERE prefix = %s AND key = %s FOR UPDATE SKIP LOCKED",
-                (prefix, key),
-            ).fetchone()
-            if row is None:  # gone, or another sender holds the row this instant
-                return None
-            value = row["value"] if isinstance(row, dict) else row[0]
-            new = take(value if isinstance(value, dict) else orjson.loads(value))
-            if new is None:
-                return None
-            conn.execute(
-                "UPDATE store SET value = %s, updated_at = now() WHERE prefix = %s AND key = %s",
-                (Jsonb(new), prefix, key),
-            )
+    opened = pool.connection() if isinstance(pool, ConnectionPool) else _same(pool)
+    with opened as conn, conn.transaction():
+        row = conn.execute(
+            "SELECT value FROM store WHERE prefix = %s AND key = %s FOR UPDATE SKIP LOCKED",
+            (prefix, key),
+        ).fetchone()
+        if row is None:  # gone, or another sender holds the row this instant
+            return None
+        value = row["value"] if isinstance(row, dict) else row[0]
+        new = take(value if isinstance(value, dict) else orjson.loads(value))
+        if new is None:
+            return None
+        conn.execute(
+            "UPDATE store SET value = %s, updated_at = now() WHERE prefix = %s AND key = %s",
+            (Jsonb(new), prefix, key),
+        )
     return new
 
 
