@@ -8,9 +8,9 @@
 - A process killed mid-turn leaves the open row: the next contact of that conversation,
   or :meth:`EscalationAgent.pending_notices`, runs it (or, when the checkpoint shows the
   turn had finished, only writes its reply).
-- A reply the shopper never saw because of a crash is kept as a *notice*
-  (``("notices",)``, one per conversation) and given with the next reply or by
-  ``pending_notices()``.
+- A reply is filed as *owed* (``("notices",)``) in the same transaction that closes the
+  message, and cleared just before it is returned. One that a crash kept from the
+  shopper stays owed and is given with the next reply, or by ``pending_notices()``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import time
 from typing import Any, Literal
 
-from langgraph.store.base import BaseStore
+from langgraph.store.base import BaseStore, PutOp
 from pydantic import BaseModel, ConfigDict
 
 OPEN = ("journal_open",)
@@ -71,10 +71,22 @@ class Journal:
         )
         return entry
 
-    def finish(self, entry: Entry, reply: dict[str, Any]) -> None:
+    def finish(self, entry: Entry, reply: dict[str, Any], *, owed: bool) -> None:
+        """File the reply and close the message, in one transaction; ``owed``: until
+        :meth:`told`, the reply counts as not yet seen by the shopper."""
         key = _key(entry.conversation_id, entry.message_id)
-        self.store.put(DONE, key, {**entry.model_dump(), "reply": reply}, index=False)
-        self.store.delete(OPEN, key)
+        ops = [
+            PutOp(DONE, key, {**entry.model_dump(), "reply": reply}, index=False),
+            PutOp(OPEN, key, None),
+        ]
+        if owed:
+            notice = {
+                "conversation_id": entry.conversation_id,
+                "message_id": entry.message_id,
+                "received_ns": entry.received_ns,
+            }
+            ops.append(PutOp(NOTICES, key, {**notice, "reply": reply}, index=False))
+        self.store.batch(ops)
 
     def open_entries(self, cid: str | None = None) -> list[Entry]:
         """Messages accepted and not finished (all conversations, or one), oldest first."""
@@ -86,16 +98,11 @@ class Journal:
             if len(page) < _PAGE:
                 return sorted(found, key=lambda e: (e.received_ns, e.message_id))
 
-    def owe(self, cid: str, mid: str, reply: dict[str, Any]) -> None:
-        """The shopper never saw ``reply`` (its turn finished after a crash)."""
-        self.store.put(NOTICES, cid, {"message_id": mid, "reply": reply}, index=False)
-
     def owed(self, cid: str | None = None) -> list[dict[str, Any]]:
-        """Notices still owed (one conversation, or all), without removing them."""
-        if cid is not None:
-            found = self.store.get(NOTICES, cid)
-            return [found.value] if found else []
-        return [i.value for i in self.store.search(NOTICES, limit=_PAGE)]
+        """Replies not yet seen (one conversation, or all), oldest message first."""
+        where = {"conversation_id": cid} if cid is not None else None
+        found = [i.value for i in self.store.search(NOTICES, filter=where, limit=_PAGE)]
+        return sorted(found, key=lambda n: (n["received_ns"], n["message_id"]))
 
-    def told(self, cid: str) -> None:
-        self.store.delete(NOTICES, cid)
+    def told(self, cid: str, mid: str) -> None:
+        self.store.delete(NOTICES, _key(cid, mid))

@@ -54,7 +54,7 @@ ERROR_TEXT = (
 )
 
 
-_OWED_SHELL: dict[str, Any] = {"action": "message", "text": ""}
+_OWED_SHELL: dict[str, Any] = {"action": "message", "text": ""}  # + conversation, message, reply
 """What a notice lacks to be read back as a journal entry (only its reply matters)."""
 
 
@@ -320,11 +320,12 @@ class EscalationAgent:
                     conversation_id=cid, kind="error", messages=[ERROR_TEXT], notes=entry.notes
                 )
         filed = reply.model_dump(mode="json", exclude={"handoff"})
-        self.journal.finish(entry, filed)
+        self.journal.finish(entry, filed, owed=bool(reply.messages))  # owed until returned
+        crash_point("answered")
         if recovered and reply.messages:
             log.warning("conversation %s: message %s finished after a crash", cid, entry.message_id)
-            self.journal.owe(cid, entry.message_id, filed)
-        crash_point("answered")
+        elif reply.messages:
+            self.journal.told(cid, entry.message_id)
         return reply
 
     def _run(self, entry: Entry, config: dict) -> BotReply:
@@ -413,9 +414,7 @@ class EscalationAgent:
         if reply.get("kind") == "handoff":
             values = self.graph.get_state({"configurable": {"thread_id": cid}}).values
             reply["handoff"] = values.get("handoff")
-        owed = self.journal.owed(cid)
-        if owed and owed[0].get("message_id") == done.message_id:
-            self.journal.told(cid)  # this retry tells them
+        self.journal.told(cid, done.message_id)  # if it was owed, this tells them
         return BotReply(**reply)
 
     def _with_notice(self, cid: str, reply: BotReply) -> BotReply:
@@ -423,11 +422,11 @@ class EscalationAgent:
         owed = self.journal.owed(cid)
         if not owed:
             return reply
-        kept = self._retold(Entry(**{**_OWED_SHELL, "conversation_id": cid, **owed[0]}))
-        self.journal.told(cid)
+        kept = [self._retold(Entry(**{**_OWED_SHELL, **o})) for o in owed]
+        messages = [m for k in kept for m in k.messages]
         if reply.kind == "with_human" or not reply.messages:
-            return kept.model_copy(update={"notes": reply.notes})
-        return reply.model_copy(update={"messages": [*kept.messages, *reply.messages]})
+            return kept[-1].model_copy(update={"messages": messages, "notes": reply.notes})
+        return reply.model_copy(update={"messages": [*messages, *reply.messages]})
 
     def pending_notices(self) -> list[BotReply]:
         """Finish the turns a killed process left, then return the replies shoppers were never
@@ -437,13 +436,11 @@ class EscalationAgent:
                 for entry in self.journal.open_entries(cid):
                     self._process(entry, recovered=True)
         replies = []
-        for owed in self.journal.owed():
-            cid = owed["reply"]["conversation_id"]
-            with self._locks.hold(cid):
-                replies.append(
-                    self._retold(Entry(**{**_OWED_SHELL, **owed, "conversation_id": cid}))
-                )
-                self.journal.told(cid)
+        for cid in dict.fromkeys(o["conversation_id"] for o in self.journal.owed()):
+            with self._locks.hold(cid), self._process_lock(cid):  # re-read: a turn may have told
+                replies += [
+                    self._retold(Entry(**{**_OWED_SHELL, **o})) for o in self.journal.owed(cid)
+                ]
         return replies
 
     # -- operations: the runtime's scheduler calls these; the library starts no threads --------
