@@ -24,6 +24,7 @@ from agent.errors import ConversationError, InputError, KnowledgeError
 from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
+from agent.helpdesk.deliverer import Deliverer
 from agent.helpdesk.local_inbox import LocalInbox
 from agent.journal import Entry, Journal
 from agent.llm import LLM, make_llm
@@ -195,6 +196,7 @@ class EscalationAgent:
         self.outbox.settle_s = 0.0
         self.board = QueueBoard.for_settings(self.store, settings.handoff, clock)
         self.journal = Journal(self.store)
+        self._deliverer: Deliverer | None = None
         self._locks = StripedLocks()
         if warm_up:
             self.warm_up()
@@ -224,6 +226,9 @@ class EscalationAgent:
 
     def close(self) -> None:
         """Close the database this agent opened (nothing it was handed)."""
+        if self._deliverer is not None:
+            self._deliverer.stop()
+            self._deliverer = None
         if self.storage is not None:
             self.storage.close()
 
@@ -448,6 +453,13 @@ class EscalationAgent:
     def deliver_pending(self, limit: int = 20) -> DeliveryReport:
         """Send the handoffs that are due (retries after a helpdesk outage, held offline tickets)."""
         return self.outbox.deliver_due(limit=limit)
+
+    def start_delivery(self, every_s: float = 5.0) -> Deliverer:
+        """Run :meth:`deliver_pending` in a background thread every ``every_s`` seconds (for a
+        runtime with no scheduler); stopped by :meth:`close`."""
+        if self._deliverer is None:
+            self._deliverer = Deliverer(self.deliver_pending, every_s).start()
+        return self._deliverer
 
     def due_updates(self) -> list[BotReply]:
         """Second wait updates for shoppers still waiting after two minutes; send each one."""

@@ -77,3 +77,19 @@ def test_the_fake_counts_a_second_create_as_a_duplicate(tmp_path):
         adapter.deliver(make_package(), "k")
         adapter.deliver(make_package(), "k")  # no progress kept: it cannot know
         assert fake.created()["ho_1a2b3c4d"] == 2
+
+
+def test_the_background_deliverer_sends_what_turns_queued_and_stops_on_close(tmp_path):
+    with serving(fake := FakeHelpdesk()) as url:
+        helpdesk = vendor("freshdesk", url, timeout_s=2, lease_s=6)
+        settings = Settings.load(data_dir=tmp_path / "data", helpdesk=helpdesk)
+        agent = EscalationAgent(settings, retriever=LexicalRetriever(SAMPLE_KB))
+        reply = agent.send("b1", HANDOFF_Q)
+        deliverer = agent.start_delivery(every_s=0.1)
+        deadline = time.monotonic() + 30
+        while agent.outbox.get(reply.handoff.id).status != "delivered":
+            assert time.monotonic() < deadline, "not delivered in the background"
+            time.sleep(0.1)
+        agent.close()
+        assert not deliverer._thread.is_alive()
+        assert sum(fake.created().values()) == 1
