@@ -280,16 +280,19 @@ class EscalationAgent:
             vertical = vertical.strip().lower()
         if vertical is not None and vertical not in VERTICALS:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
-        entry = Entry(
-            conversation_id=cid,
-            message_id=mid,
-            action=action,
-            text=message.text,
-            notes=message.notes,
-            customer=record.model_dump(mode="json") if record is not None else None,
-            agents_online=agents_online,
-            vertical=vertical,
-        )
+        try:
+            entry = Entry(
+                conversation_id=cid,
+                message_id=mid,
+                action=action,
+                text=message.text,
+                notes=message.notes,
+                customer=record.model_dump(mode="json") if record is not None else None,
+                agents_online=agents_online,
+                vertical=vertical,
+            )
+        except ValidationError as exc:
+            raise InputError(f"this message cannot be taken: {exc}") from exc
         with self._locks.hold(cid), ExitStack() as held:  # one turn at a time
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
