@@ -42,7 +42,14 @@ def test_the_body_and_headers_follow_the_documented_schema(mock, package, clock)
     assert request.headers["webhook-timestamp"] == str(int(clock().timestamp()))
     assert request.headers["webhook-signature"].startswith("v1,")
     event = json.loads(request.content)
-    assert set(event) == {"event", "schema_version", "id", "idempotency_key", "created_at", "package"}
+    assert set(event) == {
+        "event",
+        "schema_version",
+        "id",
+        "idempotency_key",
+        "created_at",
+        "package",
+    }
     assert event["event"] == "handoff.created" and event["schema_version"] == 1
     assert event["id"] == event_id("HO-1A2B3C4D") and event["idempotency_key"] == "HO-1A2B3C4D"
     assert HandoffPackage(**event["package"]) == package
