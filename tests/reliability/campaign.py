@@ -197,13 +197,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="an empty PostgreSQL database URL to test as well")
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument(
+        "--quick", action="store_true", help="each path and point once (recovery modes in turn)"
+    )
     args = parser.parse_args()
-    modes = tuple(args.modes.split(","))
+    chosen = one_mode_each() if args.quick else every_scenario(tuple(args.modes.split(",")))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = campaign(Path(tmp) / "sqlite", None, every_scenario(modes))
+        results["SQLite"] = campaign(Path(tmp) / "sqlite", None, chosen)
         if args.postgres:
-            results["PostgreSQL"] = campaign(Path(tmp) / "pg", args.postgres, every_scenario(modes))
+            results["PostgreSQL"] = campaign(Path(tmp) / "pg", args.postgres, chosen)
     for backend, found in results.items():
         for s, outcome in found:
             if outcome.startswith("lost"):
