@@ -27,12 +27,10 @@ def claim_row(store: BaseStore, prefix: str, key: str, take: Take) -> Any:
 
     if isinstance(store, SqliteStore):
         return _sqlite(store, prefix, key, take)
-    try:
-        from langgraph.store.postgres import PostgresStore
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return NotImplemented
-    if isinstance(store, PostgresStore):
-        return _postgres(store, prefix, key, take)
+    if type(store).__name__ == "PostgresStore":  # its driver lives behind the storage door
+        from agent.storage_postgres import claim_row_postgres
+
+        return claim_row_postgres(store, prefix, key, take)
     return NotImplemented
 
 
@@ -52,40 +50,3 @@ def _sqlite(store: Any, prefix: str, key: str, take: Take) -> dict[str, Any] | N
             (orjson.dumps(new), prefix, key, row[0]),
         ).rowcount
     return new if changed == 1 else None
-
-
-def _postgres(store: Any, prefix: str, key: str, take: Take) -> dict[str, Any] | None:
-    from psycopg.types.json import Jsonb
-    from psycopg_pool import ConnectionPool
-
-    pool = store.conn
-    opened = pool.connection() if isinstance(pool, ConnectionPool) else _same(pool)
-    with opened as conn, conn.transaction():
-        row = conn.execute(
-            "SELECT value FROM store WHERE prefix = %s AND key = %s FOR UPDATE SKIP LOCKED",
-            (prefix, key),
-        ).fetchone()
-        if row is None:  # gone, or another sender holds the row this instant
-            return None
-        value = row["value"] if isinstance(row, dict) else row[0]
-        new = take(value if isinstance(value, dict) else orjson.loads(value))
-        if new is None:
-            return None
-        conn.execute(
-            "UPDATE store SET value = %s, updated_at = now() WHERE prefix = %s AND key = %s",
-            (Jsonb(new), prefix, key),
-        )
-    return new
-
-
-class _same:
-    """A bare connection used as if it came from a pool."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> Any:
-        return self.conn
-
-    def __exit__(self, *exc: object) -> None:
-        return None
