@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
@@ -19,12 +20,15 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agent.context import Context, Retriever, utc_now
+from agent.crash import crash_point
 from agent.deadline import turn_deadline
 from agent.errors import ConversationError, InputError, KnowledgeError
 from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
+from agent.helpdesk.deliverer import Deliverer
 from agent.helpdesk.local_inbox import LocalInbox
+from agent.journal import Entry, Journal
 from agent.language import next_language
 from agent.llm import LLM, make_llm
 from agent.message import clean
@@ -56,6 +60,10 @@ log = logging.getLogger(__name__)
 EMPTY_PROMPT = Messages(ENGLISH).text("reply.empty")
 ERROR_TEXT = Messages(ENGLISH).text("reply.error")
 """Both in English here; the shopper hears them in their language (agent/messages/)."""
+
+
+_OWED_SHELL: dict[str, Any] = {"action": "message", "text": ""}  # + conversation, message, reply
+"""What a notice lacks to be read back as a journal entry (only its reply matters)."""
 
 
 class Conversation(BaseModel):
@@ -121,6 +129,19 @@ def _check_id(conversation_id: str) -> str:
     return conversation_id
 
 
+def _message_id(message_id: str | None) -> str:
+    if message_id is None:
+        return uuid.uuid4().hex
+    if (
+        not isinstance(message_id, str)
+        or not message_id.strip()
+        or len(message_id) > 200
+        or not message_id.isprintable()
+    ):
+        raise InputError("message_id must be printable text of 1 to 200 characters")
+    return message_id
+
+
 def _customer(customer: Customer | dict[str, Any] | None) -> Customer:
     if isinstance(customer, Customer):
         return customer
@@ -184,6 +205,8 @@ class EscalationAgent:
         # idempotency key keep it single; the CLI and scheduler keep the pause
         self.outbox.settle_s = 0.0
         self.board = QueueBoard.for_settings(self.store, settings.handoff, clock)
+        self.journal = Journal(self.store)
+        self._deliverer: Deliverer | None = None
         self._locks = StripedLocks()
         if warm_up:
             self.warm_up()
@@ -214,6 +237,9 @@ class EscalationAgent:
 
     def close(self) -> None:
         """Close the database this agent opened (nothing it was handed)."""
+        if self._deliverer is not None:
+            self._deliverer.stop()
+            self._deliverer = None
         if self.storage is not None:
             self.storage.close()
 
@@ -231,9 +257,17 @@ class EscalationAgent:
         customer: Customer | dict[str, Any] | None = None,
         agents_online: bool = True,
         vertical: str | None = None,
+        message_id: str | None = None,
     ) -> BotReply:
-        """One shopper message in, one reply out. Never raises on what the shopper typed."""
-        return self._turn(conversation_id, text, "message", customer, agents_online, vertical)
+        """One shopper message in, one reply out. Never raises on what the shopper typed.
+
+        ``message_id`` is the chat's id for this message (one is made up when absent): the
+        message is journaled under it before it is processed, and a retry with the same id
+        gets the same reply without running anything twice.
+        """
+        return self._turn(
+            conversation_id, text, "message", customer, agents_online, vertical, message_id
+        )
 
     def request_human(
         self,
@@ -242,9 +276,12 @@ class EscalationAgent:
         customer: Customer | dict[str, Any] | None = None,
         agents_online: bool = True,
         vertical: str | None = None,
+        message_id: str | None = None,
     ) -> BotReply:
         """The chat menu's 'Talk to a person' button: an immediate handoff."""
-        return self._turn(conversation_id, "", "talk_to_person", customer, agents_online, vertical)
+        return self._turn(
+            conversation_id, "", "talk_to_person", customer, agents_online, vertical, message_id
+        )
 
     def _turn(
         self,
@@ -254,8 +291,9 @@ class EscalationAgent:
         customer: Customer | dict[str, Any] | None,
         agents_online: bool,
         vertical: str | None,
+        message_id: str | None,
     ) -> BotReply:
-        cid = _check_id(conversation_id)
+        cid, mid = _check_id(conversation_id), _message_id(message_id)
         record = _customer(customer) if customer is not None else None
         message = clean(_text(text), self.settings.max_message_chars)
         if isinstance(vertical, str):
@@ -264,7 +302,19 @@ class EscalationAgent:
             raise InputError(f"vertical must be one of {', '.join(VERTICALS)}, not {vertical!r}")
         if not isinstance(agents_online, bool):  # "no" is not True
             raise InputError(f"agents_online must be True or False, not {agents_online!r}")
-        config: RunnableConfig = {"configurable": {"thread_id": cid}}
+        try:
+            entry = Entry(
+                conversation_id=cid,
+                message_id=mid,
+                action=action,
+                text=message.text,
+                notes=message.notes,
+                customer=record.model_dump(mode="json") if record is not None else None,
+                agents_online=agents_online,
+                vertical=vertical,
+            )
+        except ValidationError as exc:
+            raise InputError(f"this message cannot be taken: {exc}") from exc
         with (
             self._locks.hold(cid),  # one turn at a time
             turn_deadline(self.settings.llm.turn_deadline_s),
@@ -273,76 +323,123 @@ class EscalationAgent:
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
                 held.callback(self._prune, cid)  # last, while the conversation is still held
-                recovered, waiting = self._finish_interrupted_turn(config)
-                if waiting:
-                    reply = self._to_human(cid, config, message, action)
-                    if recovered and recovered.get("reply", {}).get("kind") == "handoff":
-                        return self._reply(cid, recovered, message.notes)  # tell them now
-                    return reply
-                if not message.text and action == "message":
-                    say = self._speaking(cid)
-                    return BotReply(
-                        conversation_id=cid,
-                        kind="notice",
-                        messages=[say.text("reply.empty")],
-                        notes=message.notes,
-                        language=say.language,
-                    )
-                turn: ConversationState = {
-                    "conversation_id": cid,
-                    "incoming": message.text,
-                    "action": action,
-                    "agents_online": agents_online,
-                }
-                if record is not None:  # no record given: keep the one we have
-                    turn["customer"] = record.model_dump(mode="json")
-                if vertical is not None or record is not None:
-                    turn["vertical"] = vertical or self.settings.vertical
-                state = self.graph.invoke(turn, config, context=self.context, durability="exit")
-                self._after_turn(cid, state)
-            except Exception as exc:  # the runtime must survive anything a turn can throw
+                done = self.journal.done(cid, mid)
+                if done is not None:  # a retry: the same reply, nothing runs again
+                    return self._retold(done)
+                entry = self.journal.accept(entry)  # durable before anything runs
+                crash_point("accepted")
+                for earlier in self.journal.open_entries(cid):  # left by a killed process
+                    if earlier.message_id != mid:
+                        self._process(earlier, recovered=True)
+                return self._with_notice(cid, self._process(entry, recovered=False))
+            except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)  # redacted by the filter
-                return self._rescue(cid, config, exc, message)
-        return self._reply(cid, state, message.notes)
+                return self._error_reply(cid, entry.text, entry.notes)
 
-    def _rescue(self, cid: str, config: RunnableConfig, exc: Exception, message: Any) -> BotReply:
+    def _error_reply(self, cid: str, text: str, notes: list[str]) -> BotReply:
+        """What a shopper hears when even a handoff could not be saved, in their language."""
+        say = self._speaking(cid, text)
+        return BotReply(
+            conversation_id=cid,
+            kind="error",
+            messages=[say.text("reply.error")],
+            notes=notes,
+            language=say.language,
+        )
+
+    def _process(self, entry: Entry, *, recovered: bool) -> BotReply:
+        """Run one journaled message (unless its turn was saved before a crash), then file
+        its reply; a recovered turn's reply is owed to the shopper as a notice."""
+        cid = entry.conversation_id
+        config: RunnableConfig = {"configurable": {"thread_id": cid}}
+        values = self.graph.get_state(config).values
+        if values.get("message_id") == entry.message_id and values.get("reply"):
+            self._sync_outbox(values)  # the turn was saved; what followed it may not have been
+            reply = self._reply(cid, values, entry.notes)
+        else:
+            try:
+                reply = self._run(entry, config)
+            except Exception as exc:  # a failed turn still ends in a handoff that says why
+                log.exception("turn failed for conversation %s", cid)  # redacted by the filter
+                reply = self._rescue(cid, config, exc, entry)
+        filed = reply.model_dump(mode="json", exclude={"handoff"})
+        self.journal.finish(entry, filed, owed=bool(reply.messages))  # owed until returned
+        crash_point("answered")
+        if recovered and reply.messages:
+            log.warning("conversation %s: message %s finished after a crash", cid, entry.message_id)
+        elif reply.messages:
+            self.journal.told(cid, entry.message_id)
+        return reply
+
+    def _rescue(self, cid: str, config: RunnableConfig, exc: Exception, entry: Entry) -> BotReply:
         """A turn that failed still ends in a handoff that says why (never a wedged
         conversation); only if that fails too (the database is down) is it an error reply."""
         try:
             state = rescue_handoff(self.graph, config, self.context, exc)
             if state is not None:
-                self._after_turn(cid, state)
-                return self._reply(cid, state, message.notes)
+                self._after_turn(cid, state)  # queues the saved handoff
+                return self._reply(cid, state, entry.notes)
         except Exception as again:  # noqa: BLE001 - nothing more to try; the reply says so
             log.error("no handoff either for %s: %s", cid, redact_text(repr(again)))
-        say = self._speaking(cid, message.text)
-        return BotReply(
-            conversation_id=cid,
-            kind="error",
-            messages=[say.text("reply.error")],
-            notes=message.notes,
-            language=say.language,
-        )
+        return self._error_reply(cid, entry.text, entry.notes)
 
-    def _to_human(self, cid: str, config: RunnableConfig, message: Any, action: str) -> BotReply:
+    def _run(self, entry: Entry, config: RunnableConfig) -> BotReply:
+        cid = entry.conversation_id
+        recovered, waiting = self._finish_interrupted_turn(config)
+        if recovered:
+            self._sync_outbox(recovered)
+        if waiting:
+            reply = self._to_human(cid, config, entry)
+            if recovered and recovered.get("reply", {}).get("kind") == "handoff":
+                return self._reply(cid, recovered, entry.notes)  # tell them now
+            return reply
+        if not entry.text and entry.action == "message":
+            say = self._speaking(cid)
+            return BotReply(
+                conversation_id=cid,
+                kind="notice",
+                messages=[say.text("reply.empty")],
+                notes=entry.notes,
+                language=say.language,
+            )
+        turn: ConversationState = {
+            "conversation_id": cid,
+            "incoming": entry.text,
+            "action": entry.action,
+            "agents_online": entry.agents_online,
+            "message_id": entry.message_id,
+        }
+        if entry.customer is not None:  # no record given: keep the one we have
+            turn["customer"] = entry.customer
+        if entry.vertical is not None or entry.customer is not None:
+            turn["vertical"] = entry.vertical or self.settings.vertical
+        state = self.graph.invoke(turn, config, context=self.context, durability="exit")
+        crash_point("checkpointed")
+        self._after_turn(cid, state)
+        return self._reply(cid, state, entry.notes)
+
+    def _to_human(self, cid: str, config: RunnableConfig, entry: Entry) -> BotReply:
         """A person owns the conversation: pass the line on, say nothing."""
-        if not message.text and action == "message":
+        if not entry.text and entry.action == "message":
             return BotReply(conversation_id=cid, kind="with_human", actions=[])
         event = HumanEvent(
             type="shopper_message",
-            text=message.text or "[pressed: Talk to a person]",
+            text=entry.text or "[pressed: Talk to a person]",
             at=self.context.now(),
-            kind="message" if message.text else "button",
+            kind="message" if entry.text else "button",
         )
         before = self.graph.get_state(config).values
         state = self.graph.invoke(
-            Command(resume=event.model_dump()), config, context=self.context, durability="exit"
+            Command(resume=event.model_dump(), update={"message_id": entry.message_id}),
+            config,
+            context=self.context,
+            durability="exit",
         )
-        if message.text:
-            self._observe(record_shopper_with_human, cid, state, *_mood(message.text, before))
-        if before.get("awaiting_email") and not state.get("awaiting_email"):
-            self._after_turn(cid, state)  # the ticket can go to the helpdesk now
-        return self._reply(cid, state, message.notes)
+        crash_point("checkpointed")
+        if entry.text:
+            self._observe(record_shopper_with_human, cid, state, *_mood(entry.text, before))
+        self._sync_outbox(state)  # after the email question, the held ticket is due now
+        return self._reply(cid, state, entry.notes)
 
     def _speaking(self, cid: str, text: str = "") -> Messages:
         """The conversation's language (and this message's, when it is clear); the store's
@@ -358,20 +455,79 @@ class EscalationAgent:
         return self.settings.language.catalogue(language)
 
     def _after_turn(self, cid: str, state: dict) -> None:
-        """Metrics for the turn; a new handoff goes to the helpdesk (through the outbox)."""
+        """Metrics for the turn; a new handoff goes to the outbox, from the saved state."""
         self._observe(record_turn, cid, state, self.settings.grounding.min_retrieval_score)
-        handoff_id = (state.get("handoff") or {}).get("id")
-        if handoff_id and state.get("mode") == "human" and not state.get("awaiting_email"):
-            try:  # one attempt now; a failure stays in the outbox for deliver_pending()
-                self.outbox.deliver(handoff_id)
-            except Exception:  # noqa: BLE001 - the handoff is kept; the shopper still gets a reply
-                log.exception("handoff %s kept in the outbox; delivery failed", handoff_id)
+        self._sync_outbox(state)
+
+    def _sync_outbox(self, state: dict) -> None:
+        """The outbox follows the checkpoint: a saved handoff is queued once, never another.
+
+        Nothing is sent to a helpdesk here (a slow one must not slow a turn): that is
+        :meth:`deliver_pending`'s job. The built-in inbox is our own database, so a handoff
+        lands there at once.
+        """
+        package = state.get("handoff")
+        if not package or state.get("mode") != "human":
+            return
+        item = self.outbox.get(package["id"])
+        if item is None:
+            hold = self.settings.handoff.email_wait_minutes if state.get("awaiting_email") else 0
+            start = datetime.fromisoformat(package["created_at"])
+            later = start + timedelta(minutes=hold) if hold else None
+            item = self.outbox.enqueue(HandoffPackage(**package), not_before=later)
+        crash_point("outbox_written")
+        local = self.settings.helpdesk.kind == "local"
+        if local and item.status == "pending" and not state.get("awaiting_email"):
+            self.outbox.deliver(item.id)
+
+    def _retold(self, done: Entry) -> BotReply:
+        """The reply filed for a message, again (its handoff package from the checkpoint)."""
+        reply = dict(done.reply or {})
+        cid = done.conversation_id
+        if reply.get("kind") == "handoff":
+            values = self.graph.get_state({"configurable": {"thread_id": cid}}).values
+            reply["handoff"] = values.get("handoff")
+        self.journal.told(cid, done.message_id)  # if it was owed, this tells them
+        return BotReply(**reply)
+
+    def _with_notice(self, cid: str, reply: BotReply) -> BotReply:
+        """Give a shopper what a crash kept from them, with this reply."""
+        owed = self.journal.owed(cid)
+        if not owed:
+            return reply
+        kept = [self._retold(Entry(**{**_OWED_SHELL, **o})) for o in owed]
+        messages = [m for k in kept for m in k.messages]
+        if reply.kind == "with_human" or not reply.messages:
+            return kept[-1].model_copy(update={"messages": messages, "notes": reply.notes})
+        return reply.model_copy(update={"messages": [*messages, *reply.messages]})
+
+    def pending_notices(self) -> list[BotReply]:
+        """Finish the turns a killed process left, then return the replies shoppers were never
+        given (a handoff's notice above all); send each one: it is not returned again."""
+        for cid in dict.fromkeys(e.conversation_id for e in self.journal.open_entries()):
+            with self._locks.hold(cid), self._process_lock(cid):
+                for entry in self.journal.open_entries(cid):
+                    self._process(entry, recovered=True)
+        replies = []
+        for cid in dict.fromkeys(o["conversation_id"] for o in self.journal.owed()):
+            with self._locks.hold(cid), self._process_lock(cid):  # re-read: a turn may have told
+                replies += [
+                    self._retold(Entry(**{**_OWED_SHELL, **o})) for o in self.journal.owed(cid)
+                ]
+        return replies
 
     # -- operations: the runtime's scheduler calls these; the library starts no threads --------
 
     def deliver_pending(self, limit: int = 20) -> DeliveryReport:
         """Send the handoffs that are due (retries after a helpdesk outage, held offline tickets)."""
         return self.outbox.deliver_due(limit=limit)
+
+    def start_delivery(self, every_s: float = 5.0) -> Deliverer:
+        """Run :meth:`deliver_pending` in a background thread every ``every_s`` seconds (for a
+        runtime with no scheduler); stopped by :meth:`close`."""
+        if self._deliverer is None:
+            self._deliverer = Deliverer(self.deliver_pending, every_s).start()
+        return self._deliverer
 
     def due_updates(self) -> list[BotReply]:
         """Second wait updates for shoppers still waiting after two minutes; send each one."""

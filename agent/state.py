@@ -133,6 +133,8 @@ class ConversationState(TypedDict, total=False):
     action: Literal["message", "talk_to_person"]
     agents_online: bool
     now: str
+    message_id: str
+    """The journal id of the last shopper message this state includes (agent/journal.py)."""
     # across turns
     transcript: Annotated[list[dict[str, Any]], operator.add]
     customer: dict[str, Any]

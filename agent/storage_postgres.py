@@ -21,6 +21,7 @@ lock, so any number of processes may start at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -249,3 +250,41 @@ def _unlock(conn: psycopg.Connection[DictRow], key: str, conversation_id: str) -
             conversation_id,
         )
         conn.close()
+
+
+def claim_row_postgres(store: Any, prefix: str, key: str, take: Any) -> dict[str, Any] | None:
+    """``SELECT ... FOR UPDATE SKIP LOCKED`` and the update in one transaction (see
+    agent/helpdesk/lease.py): a row another sender is claiming this instant is skipped."""
+    from psycopg.types.json import Jsonb
+
+    pool = store.conn
+    opened = pool.connection() if isinstance(pool, ConnectionPool) else _same(pool)
+    with opened as conn, conn.transaction():
+        row = conn.execute(
+            "SELECT value FROM store WHERE prefix = %s AND key = %s FOR UPDATE SKIP LOCKED",
+            (prefix, key),
+        ).fetchone()
+        if row is None:  # gone, or another sender holds the row this instant
+            return None
+        value = row["value"] if isinstance(row, dict) else row[0]
+        new = take(value if isinstance(value, dict) else json.loads(value))
+        if new is None:
+            return None
+        conn.execute(
+            "UPDATE store SET value = %s, updated_at = now() WHERE prefix = %s AND key = %s",
+            (Jsonb(new), prefix, key),
+        )
+    return new
+
+
+class _same:
+    """A bare connection used as if it came from a pool."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Any:
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        return None

@@ -4,16 +4,18 @@ The ticket's description is the chat transcript (the requester may see it);
 the context block goes in ``POST /api/v2/tickets/{id}/notes`` with
 ``private: true``. Auth is basic ``{api_key}:X``.
 
-Freshdesk has no idempotency key. To keep a handoff to one ticket, the
-ticket id is recorded in the outbox the moment Freshdesk returns it, so a
-retry only adds the missing note; and the outbox re-checks its lease just
-before sending. What is left is a crash between Freshdesk creating the ticket
-and our recording its id: then a retry opens a second ticket (both carry the
-handoff id in the subject, so an agent can merge them).
+Freshdesk has no idempotency key, so each ticket carries the handoff id as a tag
+(``escalate_ref_<id>``). The outbox records "create sent" before the POST and the ticket
+id the moment Freshdesk returns it. A retry after a create whose answer never came (a
+timeout, a crash) first looks the tag up with Filter Tickets (``GET
+/api/v2/search/tickets?query="tag:'escalate_ref_...'"``) and adopts the ticket it finds,
+then adds only the missing note. (Freshdesk's search index may lag a new ticket a little;
+the outbox's first retry comes 30 s later by default.)
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.errors import PermanentDeliveryError
@@ -56,7 +58,12 @@ class Freshdesk:
     ) -> Receipt:
         progress = progress or MemoryProgress()
         ticket_id = progress.get("ticket_id")
+        if ticket_id is None and progress.get("create_sent"):  # it may exist: look first
+            ticket_id = self._find(ref_tag(package.id))
+            if ticket_id is not None:
+                progress.record("ticket_id", ticket_id)
         if ticket_id is None:
+            progress.record("create_sent", True)
             created = self.http.post("/api/v2/tickets", json_body=ticket_body(package))
             if "id" not in created:
                 raise PermanentDeliveryError(
@@ -72,8 +79,19 @@ class Freshdesk:
             progress.record("note_id", note.get("id", "?"))
         return Receipt(external_id=str(ticket_id), url=f"{self.site}/a/tickets/{ticket_id}")
 
+    def _find(self, tag: str) -> Any:
+        """The id of a ticket already tagged with this handoff's reference, if any."""
+        found = self.http.get("/api/v2/search/tickets", params={"query": f"\"tag:'{tag}'\""})
+        results = found.get("results") or []
+        return results[0].get("id") if results and isinstance(results[0], dict) else None
+
     def close(self) -> None:
         self.http.close()
+
+
+def ref_tag(handoff_id: str) -> str:
+    """The tag that names a handoff's ticket (looked up before a second create)."""
+    return "escalate_ref_" + re.sub(r"[^a-z0-9]+", "_", handoff_id.lower()).strip("_")
 
 
 def ticket_body(package: HandoffPackage) -> dict[str, Any]:
@@ -85,7 +103,7 @@ def ticket_body(package: HandoffPackage) -> dict[str, Any]:
         "status": STATUS_OPEN,
         "priority": PRIORITY[priority(package)],
         "source": SOURCE_CHAT,
-        "tags": tags(package),
+        "tags": [*tags(package), ref_tag(package.id)],
     }
     if who.email:
         body["email"] = who.email

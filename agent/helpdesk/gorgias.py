@@ -6,10 +6,10 @@ context block as an ``internal-note`` from the API user. Tags are
 ``[{"name": ...}]``; ``external_id`` is our idempotency key. Auth is basic
 ``{email}:{api_key}`` against ``https://{domain}.gorgias.com``.
 
-Gorgias has no idempotency key: the outbox re-checks its lease just before
-sending and records the receipt as soon as Gorgias answers. A crash in between
-can still leave a second ticket on retry; both carry the same ``external_id``
-and the handoff id in the subject.
+Gorgias has no idempotency key, but a ticket's ``external_id`` (the handoff id here)
+can be listed by: the outbox records "create sent" before the POST, and a retry after a
+create whose answer never came (a timeout, a crash) first asks ``GET
+/api/tickets?external_id=<id>`` and takes the ticket it finds instead of creating another.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.errors import PermanentDeliveryError
-from agent.helpdesk.base import Progress, Receipt
+from agent.helpdesk.base import MemoryProgress, Progress, Receipt
 from agent.helpdesk.http import HelpdeskHTTP
 from agent.helpdesk.settings import GorgiasSettings, HelpdeskSettings
 from agent.helpdesk.ticket import as_html, note_text, requester, subject, tags, transcript_text
@@ -43,12 +43,22 @@ class Gorgias:
     def deliver(
         self, package: HandoffPackage, key: str, progress: Progress | None = None
     ) -> Receipt:
+        progress = progress or MemoryProgress()
+        if progress.get("create_sent"):  # a create may have landed unanswered: look first
+            found = self.http.get("/api/tickets", params={"external_id": key, "limit": "1"})
+            tickets = [t for t in found.get("data") or [] if isinstance(t, dict) and "id" in t]
+            if tickets:
+                return self._receipt(tickets[0]["id"])
+        progress.record("create_sent", True)
         body = self.http.post("/api/tickets", json_body=ticket_body(package, key, self.agent_email))
         if "id" not in body:
             raise PermanentDeliveryError(
                 f"gorgias answered 2xx without a ticket id; check Gorgias for external_id {key} before retrying"
             )
-        return Receipt(external_id=str(body["id"]), url=f"{self.site}/app/ticket/{body['id']}")
+        return self._receipt(body["id"])
+
+    def _receipt(self, ticket_id: Any) -> Receipt:
+        return Receipt(external_id=str(ticket_id), url=f"{self.site}/app/ticket/{ticket_id}")
 
     def close(self) -> None:
         self.http.close()

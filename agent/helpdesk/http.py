@@ -68,13 +68,19 @@ class HelpdeskHTTP:
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """POST to base_url + path; the decoded JSON object, or our delivery errors."""
+        if content is not None:
+            return self._send("POST", path, content=content, headers=headers)
+        return self._send("POST", path, json=json_body, headers=headers)
+
+    def get(self, path: str, *, params: dict[str, str]) -> dict[str, Any]:
+        """GET base_url + path with a query (a lookup before creating); errors as for POST."""
+        return self._send("GET", path, params=params)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         url = self.base_url + path
-        where = f"{self.vendor} POST {urlsplit(url).path or '/'}"  # never the query: it may hold a token
+        where = f"{self.vendor} {method} {urlsplit(url).path or '/'}"  # never the query: it may hold a token
         try:
-            if content is not None:
-                resp = self._http().post(url, content=content, headers=headers)
-            else:
-                resp = self._http().post(url, json=json_body, headers=headers)
+            resp = self._http().request(method, url, **kwargs)
         except httpx.TimeoutException as exc:
             raise TransientDeliveryError(
                 f"{where}: timed out after {self.timeout_s:g}s ({type(exc).__name__})"

@@ -1,10 +1,9 @@
 """The outbox's items in the records store, and the lease that lets one sender at a time have one.
 
-A claim is a read-check-write of ``lease_owner``/``lease_until`` under a lock:
-a process-wide thread lock, inside the storage's cross-process lock when one
-is given (``Storage.lock``). Where there is none (two processes on one SQLite
-file), :meth:`Ledger.still_ours` closes the gap the way Fischer's mutual
-exclusion does: pause, then re-read the lease before sending.
+A claim writes ``lease_owner``/``lease_until`` in one atomic database step
+(agent/helpdesk/lease.py: a compare-and-swap UPDATE on SQLite, ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL), so of two senders, in threads or processes, one gets it.
+:meth:`Ledger.still_ours` re-reads the lease just before the request.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import Any
 from langgraph.store.base import BaseStore
 
 from agent.helpdesk.item import OutboxItem, iso
+from agent.helpdesk.lease import claim_row
 
 OUTBOX = ("outbox",)
 _PAGE = 200
@@ -58,20 +58,33 @@ class Ledger:
                 return sorted(found, key=lambda i: (i.created_at, i.id))
 
     def claim(self, item_id: str, owner: str, now: datetime, lease_s: float) -> OutboxItem | None:
-        """Take a due, unleased item for ``lease_s`` seconds (counting an attempt), or None."""
-        with self.locked(item_id):
-            item = self.get(item_id)
-            if item is None or not item.due(now):
+        """Take a due, unleased item for ``lease_s`` seconds (counting an attempt), or None.
+
+        One atomic step in the database (agent/helpdesk/lease.py): of two senders, one wins.
+        """
+        lease = f"{owner}:{uuid.uuid4().hex[:6]}"
+
+        def take(value: dict[str, Any]) -> dict[str, Any] | None:
+            item = OutboxItem(**value)
+            if not item.due(now):
                 return None
-            item = item.model_copy(
+            return item.model_copy(
                 update={
-                    "lease_owner": f"{owner}:{uuid.uuid4().hex[:6]}",
+                    "lease_owner": lease,
                     "lease_until": iso(now + timedelta(seconds=lease_s)),
                     "attempts": item.attempts + 1,
                 }
-            )
-            self.put(item)
-        return item
+            ).model_dump(mode="json")
+
+        with self._lock(f"outbox:{item_id}"):
+            taken = claim_row(self.store, OUTBOX[0], item_id, take)
+        if taken is NotImplemented:  # no database (an in-memory store): this process's lock
+            with self.locked(item_id):
+                found = self.store.get(OUTBOX, item_id)
+                taken = take(found.value) if found else None
+                if taken is not None:
+                    self.store.put(OUTBOX, item_id, taken, index=False)
+        return OutboxItem(**taken) if taken else None
 
     def still_ours(self, item: OutboxItem, settle_s: float) -> bool:
         """Pause, then check that our lease is the one in the store.

@@ -36,6 +36,7 @@ from typing import Literal
 from langgraph.store.base import BaseStore
 from pydantic import ValidationError
 
+from agent.crash import crash_point
 from agent.errors import InputError, PermanentDeliveryError, TransientDeliveryError
 from agent.helpdesk.base import Helpdesk, Receipt, utc_now
 from agent.helpdesk.item import (
@@ -182,6 +183,7 @@ class Outbox:
         item = self.ledger.claim(item_id, self.owner, self._now(), self.settings.lease_s)
         if item is None or not self.ledger.still_ours(item, self.settle_s):
             return "skipped"
+        crash_point("delivery_claimed")
         try:
             package = HandoffPackage(**item.package)
         except ValidationError as exc:
@@ -195,6 +197,7 @@ class Outbox:
         except Exception as exc:  # a bug: keep the item, free it, then let it surface
             self._later(item, exc)
             raise
+        crash_point("delivery_sent")
         return self._delivered(item, receipt)
 
     def _delivered(self, item: OutboxItem, receipt: Receipt) -> Outcome:

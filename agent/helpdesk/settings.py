@@ -13,6 +13,8 @@ Only the chosen vendor's section is needed; a missing one is reported by its key
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -79,7 +81,19 @@ class WebhookSettings(_Section):
     url: str
     """Where ``handoff.created`` events are POSTed (https in production)."""
     secret: SecretStr = Field(min_length=16)
-    """Shared secret for the ``X-Escalate-Signature`` HMAC-SHA256 header (16+ characters)."""
+    """The signing secret (16+ characters): ``whsec_`` + base64 of the key, as Standard
+    Webhooks libraries expect, or any other string, used as its UTF-8 bytes."""
+
+    @field_validator("secret")
+    @classmethod
+    def _whsec_is_base64(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value()
+        if raw.startswith("whsec_"):
+            try:
+                base64.b64decode(raw.removeprefix("whsec_"), validate=True)
+            except binascii.Error:
+                raise ValueError("a whsec_ secret must be base64 after the prefix") from None
+        return value
 
     @field_validator("url")
     @classmethod

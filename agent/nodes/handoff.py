@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
 from agent.context import Context
+from agent.crash import crash_point
 from agent.dispatch import dispatch
 from agent.errors import KnowledgeError
 from agent.handoff import build_package, package_id
-from agent.helpdesk import make_outbox
 from agent.nodes.retrieve import approved_only, question_of, search_all
 from agent.state import ConversationState, TriggerHit, Turn
 from knowledge.models import ScoredChunk
@@ -38,7 +37,7 @@ def _knowledge(
 
 
 def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
-    """Assemble the package and queue it for the helpdesk; the conversation now belongs to a person.
+    """Assemble the package; the conversation now belongs to a person.
 
     Off shift with no email on record, the package says so and the shopper is asked
     once for an email; the ticket goes to the helpdesk when they answer (or do not).
@@ -50,11 +49,9 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     sent = dispatch(dict(state), ctx, hits, pid, runtime.store)
     knowledge = _knowledge(state, ctx, runtime.store)
     package = build_package(state, ctx, hits, knowledge, cid, pid, sent)
-    if runtime.store is not None:  # kept with the conversation; sent by the runtime or the CLI
-        hold = ctx.settings.handoff.email_wait_minutes if sent.mode == "ask_email" else 0
-        make_outbox(ctx.settings.helpdesk, runtime.store, clock=ctx.clock).enqueue(
-            package, not_before=ctx.clock() + timedelta(minutes=hold) if hold else None
-        )
+    # the runtime queues the package for the helpdesk from the saved checkpoint, never
+    # from here: a crash before the checkpoint leaves no ticket for a turn that never was
+    crash_point("in_handoff")
     messages = package.shopper_messages.as_list()
     now = ctx.now()
     return {

@@ -401,9 +401,12 @@ def test_a_helpdesk_outage_keeps_the_handoff_and_delivers_it_later_exactly_once(
     hid = reply.handoff.id
 
     item = agent.outbox.get(hid)
-    assert item.status == "pending" and item.last_error
-    assert route.call_count == 1
+    assert item.status == "pending" and item.attempts == 0
+    assert route.call_count == 0  # the turn only queues it: a helpdesk never slows a turn
 
+    assert agent.deliver_pending().retrying == [hid]
+    assert agent.outbox.get(hid).last_error
+    assert route.call_count == 1
     assert agent.deliver_pending().delivered == []  # backing off
     assert route.call_count == 1
     clock.advance(seconds=30)
@@ -416,7 +419,8 @@ def test_a_helpdesk_outage_keeps_the_handoff_and_delivers_it_later_exactly_once(
     for call in route.calls:
         request = call.request
         assert request.headers["idempotency-key"] == hid
-        assert verify(request.content, request.headers["x-escalate-signature"], WEBHOOK_SECRET)
+        sent_at = int(request.headers["webhook-timestamp"])
+        assert verify(request.content, request.headers, WEBHOOK_SECRET, now=sent_at)
 
     later = agent.send("d1", "Any news?")  # the conversation carries on with the person
     assert later.kind == "with_human"
@@ -434,6 +438,7 @@ def test_a_helpdesk_refusal_keeps_the_handoff_as_failed_until_retried(webhook_st
     reply = agent.send("d3", DAMAGED, customer=DANA)
     assert reply.kind == "handoff"
     hid = reply.handoff.id
+    assert agent.deliver_pending().failed == [hid]
     item = agent.outbox.get(hid)
     assert item.status == "failed" and "401" in item.last_error
     assert any(hid in r.getMessage() and "401" in r.getMessage() for r in caplog.records)
@@ -448,6 +453,7 @@ def test_pending_items_are_listed_with_their_error_while_the_helpdesk_is_down(we
     agent, _, mock = webhook_store
     mock.post(WEBHOOK_URL).respond(503, json={"error": "down for maintenance"})
     hid = agent.send("d2", DAMAGED, customer=DANA).handoff.id
+    agent.deliver_pending()
     [item] = agent.outbox.pending()
     assert item.handoff_id == hid
     assert "503" in item.last_error and "down for maintenance" in item.last_error

@@ -231,7 +231,7 @@ def test_a_failed_freshdesk_note_resumes_on_the_same_ticket_after_a_restart(
     outbox = Outbox(storage.store, Freshdesk(FD_SETTINGS), clock, settings=FD_SETTINGS, settle_s=0)
     outbox.enqueue(package)
     assert outbox.deliver_due().retrying == [ID]
-    assert outbox.get(ID).progress == {"ticket_id": 1042}
+    assert outbox.get(ID).progress == {"create_sent": True, "ticket_id": 1042}
     storage.close()
 
     reopened = sqlite_storage(path)

@@ -1,20 +1,31 @@
-"""The signed webhook: the documented body, a signature a receiver can check, and retries."""
+"""The signed webhook: the documented body, Standard Webhooks signatures a receiver can
+check (tolerance window, replays), and retries."""
 
+import base64
 import hashlib
 import hmac
 import json
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from agent.errors import PermanentDeliveryError, TransientDeliveryError
 from agent.helpdesk.settings import HelpdeskSettings
-from agent.helpdesk.webhook import Webhook, event_id, verify
+from agent.helpdesk.webhook import Webhook, WebhookVerificationError, event_id, verify
 from agent.package import HandoffPackage
 
-SECRET = "whsec_9f8e7d6c5b4a3210"
+KEY = b"escalate-test-signing-key-32byte"
+SECRET = "whsec_" + base64.b64encode(KEY).decode()
 URL = "https://hooks.acme.example/escalate/handoffs"
 SETTINGS = HelpdeskSettings(kind="webhook", webhook={"url": URL, "secret": SECRET}, timeout_s=3)
+
+
+def _sent(mock, package, clock):
+    route = mock.post(URL).respond(204)
+    Webhook(SETTINGS, clock).deliver(package, "HO-1A2B3C4D")
+    request = route.calls.last.request
+    return request.content, dict(request.headers)
 
 
 def test_the_body_and_headers_follow_the_documented_schema(mock, package, clock):
@@ -27,8 +38,9 @@ def test_the_body_and_headers_follow_the_documented_schema(mock, package, clock)
     request = route.calls.last.request
     assert request.headers["content-type"] == "application/json"
     assert request.headers["idempotency-key"] == "HO-1A2B3C4D"
-    assert request.headers["x-escalate-event"] == "handoff.created"
-    assert request.headers["x-escalate-timestamp"] == str(int(clock().timestamp()))
+    assert request.headers["webhook-id"] == event_id("HO-1A2B3C4D")
+    assert request.headers["webhook-timestamp"] == str(int(clock().timestamp()))
+    assert request.headers["webhook-signature"].startswith("v1,")
     event = json.loads(request.content)
     assert set(event) == {
         "event",
@@ -40,25 +52,57 @@ def test_the_body_and_headers_follow_the_documented_schema(mock, package, clock)
     }
     assert event["event"] == "handoff.created" and event["schema_version"] == 1
     assert event["id"] == event_id("HO-1A2B3C4D") and event["idempotency_key"] == "HO-1A2B3C4D"
-    assert event["created_at"] == package.created_at
     assert HandoffPackage(**event["package"]) == package
 
 
-def test_the_signature_verifies_against_the_raw_body_only(mock, package, clock):
+def test_the_signature_covers_id_timestamp_and_body(mock, package, clock):
+    raw, headers = _sent(mock, package, clock)
+    # what a receiver does, in its own words (the Standard Webhooks scheme)
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + raw
+    expected = "v1," + base64.b64encode(hmac.new(KEY, signed, hashlib.sha256).digest()).decode()
+    assert hmac.compare_digest(expected, headers["webhook-signature"])
+
+    now = clock().timestamp()
+    assert verify(raw, headers, SECRET, now=now)["id"] == event_id("HO-1A2B3C4D")
+    tampered = [
+        (raw.replace(b"Dana", b"Dina"), headers),
+        (raw, {**headers, "webhook-timestamp": str(int(now) + 1)}),  # the time is signed
+        (raw, {**headers, "webhook-id": "evt_other"}),  # so is the id
+    ]
+    for body, changed in tampered:
+        with pytest.raises(WebhookVerificationError, match="signature"):
+            verify(body, changed, SECRET, now=now)
+    with pytest.raises(WebhookVerificationError, match="signature"):
+        verify(raw, headers, "whsec_" + base64.b64encode(b"another-key-0000").decode(), now=now)
+    with pytest.raises(WebhookVerificationError, match="missing"):
+        verify(raw, {"webhook-id": headers["webhook-id"]}, SECRET, now=now)
+
+
+def test_a_captured_request_is_refused_when_replayed_or_late(mock, package, clock):
+    raw, headers = _sent(mock, package, clock)
+    now, seen = clock().timestamp(), set()
+    verify(raw, headers, SECRET, seen=seen, now=now + 10)
+    with pytest.raises(WebhookVerificationError, match="replayed"):
+        verify(raw, headers, SECRET, seen=seen, now=now + 20)
+    with pytest.raises(WebhookVerificationError, match="tolerance"):
+        verify(raw, headers, SECRET, now=now + 301)  # five minutes later: stale
+    with pytest.raises(WebhookVerificationError, match="tolerance"):
+        verify(raw, headers, SECRET, now=now - 301)  # from the future
+    assert verify(raw, headers, SECRET, now=now + 299, tolerance_s=300)
+
+
+def test_a_plain_secret_is_used_as_its_bytes_and_a_bad_whsec_is_refused(mock, package, clock):
+    plain = "a-plain-shared-secret"
+    settings = HelpdeskSettings(kind="webhook", webhook={"url": URL, "secret": plain})
     route = mock.post(URL).respond(204)
-    Webhook(SETTINGS, clock).deliver(package, "HO-1A2B3C4D")
+    Webhook(settings, clock).deliver(package, "k")
     request = route.calls.last.request
-    raw, signature = request.content, request.headers["x-escalate-signature"]
-
-    # what a receiver does, in its own words
-    expected = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(expected, signature)
-    assert verify(raw, signature, SECRET)
-    assert not verify(raw.replace(b"Dana", b"Dina"), signature, SECRET)
-    assert not verify(raw, signature, "another-secret-0000")
+    assert verify(request.content, request.headers, plain, now=clock().timestamp())
+    with pytest.raises(ValidationError, match="base64"):
+        HelpdeskSettings(kind="webhook", webhook={"url": URL, "secret": "whsec_not*base64!!"})
 
 
-def test_every_attempt_sends_the_same_bytes_and_key(mock, package, clock):
+def test_every_attempt_sends_the_same_bytes_and_id(mock, package, clock):
     route = mock.post(URL).mock(side_effect=[httpx.Response(503), httpx.Response(200)])
     hook = Webhook(SETTINGS, clock)
     with pytest.raises(TransientDeliveryError):
@@ -67,7 +111,8 @@ def test_every_attempt_sends_the_same_bytes_and_key(mock, package, clock):
     receipt = hook.deliver(package, "HO-1A2B3C4D")
     first, second = (c.request for c in route.calls)
     assert first.content == second.content
-    assert first.headers["x-escalate-signature"] == second.headers["x-escalate-signature"]
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert int(second.headers["webhook-timestamp"]) == int(first.headers["webhook-timestamp"]) + 30
     assert first.headers["idempotency-key"] == second.headers["idempotency-key"]
     assert receipt.external_id == event_id("HO-1A2B3C4D")  # no id in the answer: the event's
 

@@ -305,6 +305,8 @@ def test_outbox_lists_what_the_helpdesk_has_not_taken_yet(data_dir, monkeypatch)
             ]
         )
         hid = send("o1", "I want to talk to a person")["handoff"]["id"]
+        assert hook.call_count == 0  # a turn only queues the handoff
+        escalate("outbox", "--deliver")
 
         [item] = json.loads(escalate("outbox", "--json").output)
         assert (item["id"], item["status"], item["conversation_id"]) == (hid, "pending", "o1")
