@@ -9,12 +9,23 @@ from typing import Any
 
 from langgraph.store.base import BaseStore, Item
 
-__all__ = ["KEPT_REDACTED", "PERSONAL", "all_items", "mentions", "record_time", "redacted"]
+__all__ = [
+    "JOURNAL",
+    "KEPT_REDACTED",
+    "PERSONAL",
+    "all_items",
+    "mentions",
+    "record_time",
+    "redacted",
+]
 
 _PAGE = 200
 
 PERSONAL: tuple[tuple[str, ...], ...] = (("outbox",), ("inbox",), ("queue_board", "handoffs"))
 """Namespaces whose items are one handoff each (the package: transcript, customer, orders)."""
+JOURNAL: tuple[tuple[str, ...], ...] = (("journal",), ("journal_open",), ("notices",))
+"""Namespaces of the message journal (agent/journal.py): what the shopper wrote and was told,
+one item per message; they go with their conversation, or when they are old."""
 KEPT_REDACTED: tuple[tuple[str, ...], ...] = (("learning",),)
 """Curated knowledge (proposals, audit log): a person's identifiers are cut out, the rest kept."""
 _TIME_FIELDS = ("updated_at", "created_at", "at", "opened_at", "picked_up_at", "closed_at")

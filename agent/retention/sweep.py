@@ -3,6 +3,8 @@
 - conversations whose last line is older: every checkpoint deleted;
 - outbox items, local-inbox tickets and queue-board entries (each holds a handoff package:
   transcript, customer, orders) older than that: deleted;
+- the message journal (what the shopper wrote and was told, per message) of a deleted
+  conversation, or older than that: deleted;
 - metric events older than that keep their counts and times but lose the shopper's words
   (``question``, ``questions``), so reports over old periods still add up;
 - learned answers are left alone: they are scrubbed shop knowledge a curator approved.
@@ -20,7 +22,7 @@ from langgraph.store.base import BaseStore
 from agent.errors import InputError
 from agent.retention.checkpoints import threads
 from agent.retention.compact import compact
-from agent.retention.records import PERSONAL, all_items, record_time, under
+from agent.retention.records import JOURNAL, PERSONAL, all_items, record_time, under
 from agent.retention.report import Report, place
 
 __all__ = ["PERSONAL_EVENT_FIELDS", "sweep"]
@@ -52,11 +54,17 @@ def sweep(
         for cid in report.conversations:
             with lock(cid):
                 checkpointer.delete_thread(cid)
+    gone = set(report.conversations)
     for item in all_items(store):
         namespace = tuple(item.namespace)
+        if under(namespace, JOURNAL) and item.value.get("conversation_id") in gone:
+            report.removed[place(namespace)] += 1  # goes with its conversation, whatever its age
+            if apply:
+                store.delete(namespace, item.key)
+            continue
         if record_time(item) >= cutoff:
             continue
-        if under(namespace, PERSONAL):
+        if under(namespace, (*PERSONAL, *JOURNAL)):
             report.removed[place(namespace)] += 1
             if apply:
                 store.delete(namespace, item.key)

@@ -63,6 +63,7 @@ def test_forgetting_a_customer_removes_them_everywhere_and_keeps_the_other(
     assert report.removed["outbox"] == 1 and report.removed["inbox"] == 1
     assert report.removed["queue_board/handoffs"] == 1 and report.removed["events"] >= 3
     assert report.redacted["learning/proposals"] == 1
+    assert report.removed["journal"] >= 1  # the message journal: what Dana wrote
     assert agent.conversation("c-dana").mode == "new"  # no checkpoint left
     assert mentioning(agent, "dana@example.com", "Dana Reyes", "c-dana") == []
     dana_ticket_gone = [

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from agent.cli import app
+from agent.journal import Journal
 from agent.metrics import EventLog
 from tests.fakes import DANA
 from tests.retention.conftest import Clock, MakeAgent
@@ -34,6 +35,15 @@ def test_old_conversations_and_records_go_and_new_ones_stay(make_agent: MakeAgen
         done.removed["inbox"],
         done.removed["queue_board/handoffs"],
     ) == (1, 1, 1)
+    assert done.removed["journal"] >= 1  # what Dana wrote, message by message, goes too
+    assert not [e for e in Journal(agent.store).owed() if e["conversation_id"] == "c-old"]
+    assert not [
+        i
+        for i in agent.store.search(("journal",), limit=1000)
+        if i.value["conversation_id"] == "c-old"
+    ]
+    assert [i for i in agent.store.search(("journal",), limit=1000)
+            if i.value["conversation_id"] == "c-new"]  # fmt: skip
     old_events = [e for e in EventLog(agent.store).events() if e.conversation_id == "c-old"]
     assert old_events and all(not getattr(e, "question", "") for e in old_events)
     assert all(not getattr(e, "questions", []) for e in old_events)  # counted, words gone
