@@ -109,7 +109,7 @@ def _read_inside(path: Path, root: Path, doc_id: str) -> bytes:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # a dangling link or a loop
         raise SkippedFile(doc_id, "a broken link, skipped", refused=True) from exc
-    if not real.is_relative_to(root):
+    if not real.is_relative_to(root.resolve()):  # root may be relative, or behind a link
         raise SkippedFile(doc_id, "refused: a link to a file outside the folder", refused=True)
     try:
         return real.read_bytes()

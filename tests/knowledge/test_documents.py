@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -252,3 +253,13 @@ def test_markdown_emphasis_and_links_are_not_quoted_to_shoppers(tmp_path):
     text = load_document(path, tmp_path).sections[0].text
     assert "Price: $42 · Size: 30 mL" in text and "See returns." in text
     assert "**kept** in code" in text
+
+
+def test_a_folder_named_by_a_relative_path_is_read_like_any_other(write, tmp_path, monkeypatch):
+    """A plain file under a folder given as ``kb`` (relative) is inside it, not a link out."""
+    path = write("returns.md", MARKDOWN)
+    monkeypatch.chdir(tmp_path)
+    doc = load_document(path.relative_to(tmp_path), Path("kb"))
+    assert doc.id == "returns.md" and doc.title == "Returns policy"
+    documents, problems = load_folder(Path("kb"))
+    assert [d.id for d in documents] == ["returns.md"] and problems == []
