@@ -47,8 +47,11 @@ def _bot_tried(p: HandoffPackage) -> str:
 
 
 def _cited(c: Citation) -> str:
-    """A KB chunk by id; a learned answer with where it came from."""
-    return f"{c.chunk_id} ({c.provenance})" if c.source == "learned" else c.chunk_id
+    """A KB chunk by its source, path and section (the store's version suffix is noise to a
+    person); a learned answer with where it came from."""
+    head, at, version = c.chunk_id.rpartition("@")
+    shown = head if at and version.isalnum() else c.chunk_id
+    return f"{shown} ({c.provenance})" if c.source == "learned" else shown
 
 
 def context_block(p: HandoffPackage, vip: bool) -> str:

@@ -112,7 +112,7 @@ def test_the_python_blocks_run_and_the_walkthrough_says_what_happens(walked, mon
     with EscalationAgent(Settings.load("store.toml")) as bot:
         answer = bot.send("check-1", "How much is shipping?")
         assert answer.kind == "answer" and "$4.50" in answer.messages[0]
-        assert answer.citations[0].doc_id == "shipping.md"
+        assert answer.citations[0].doc_id == "kb:shipping.md"
         socks = bot.send("check-2", "Can I return socks I wore once?")
         assert socks.kind == "handoff"
         assert "returns.md" in str(socks.handoff.suggested_resolution)

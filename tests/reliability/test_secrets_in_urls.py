@@ -68,7 +68,7 @@ def test_an_unreachable_endpoint_with_credentials_leaks_them_nowhere(
 class _Leaky(ScriptedLLM):
     """A model wrapper with a bug whose message quotes its endpoint, credentials and all."""
 
-    def draft_answer(self, question, chunks, history):  # type: ignore[no-untyped-def]
+    def draft_answer(self, question, chunks, history, language="en"):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"bug while calling {LEAKY}/chat/completions")
 
 
