@@ -29,6 +29,8 @@ from agent.numbers import normalise_numbers
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_SCOPE = re.compile(r"\b(?:per|each|every)\s+([a-z]+)")
+"""A claim's scope ("once per item", "each order"): like a unit, it must be the source's."""
 NEGATIONS = frozenset("not no never cannot nothing none nobody nowhere neither nor without".split())
 RESTRICTIONS = frozenset("only except unless excluding exclusively solely".split())
 _NUMBER_WORDS = frozenset(
@@ -86,6 +88,11 @@ def polarity(text: str) -> set[str]:
     return found
 
 
+def scopes(text: str) -> set[str]:
+    """The stems a claim is scoped to: "per item", "each order", "every customer"."""
+    return {stem(m) for m in _SCOPE.findall(text.lower())}
+
+
 def _flips(claim: str, source: str) -> list[str]:
     """Words one side prefixes with un-/non- where the other uses the bare word."""
     flips = []
@@ -129,6 +136,7 @@ def _clause_problems(clause: str, given: list[str], glue: AbstractSet[str], one:
     if said:  # a clause of bare figures ("$169") was checked against the whole chunk above
         moved = unsupported_quantities(clause, [said, *titles])
         mixed += [f"{v:g}{' ' + u if u else ''}" for v, u in moved]
+        mixed += [f"per {s}" for s in sorted(scopes(clause) - scopes(said))]
     if mixed and one:
         problems.append(f"puts {', '.join(mixed)} where the source does not ({said!r:.60})")
     source = _closest(clause, _source_clauses(given))

@@ -153,3 +153,16 @@ def test_notes_with_citation_markers_are_checked_without_them():
         citations=["policies/returns.md#0"],
     )
     assert vet_notes(notes, ["shopper: returns?", RETURNS]) == notes
+
+
+def test_a_claims_scope_must_be_the_sources():
+    source = (
+        "If we lower the price of an item within 14 days of your order, "
+        "we refund the difference once per item."
+    )
+    moved = "If we lower the price of an item within 14 days of your order, we refund the difference once per order."
+    assert any("per order" in p for p in check_claim(moved, [source]))
+    assert check_claim("We refund the difference once per item.", [source]) == []
+    per_order = "Standard shipping costs $5.95 per order, however many items it holds."
+    problems = check_claim("Standard shipping costs $5.95 per item.", [per_order])
+    assert any("per item" in p for p in problems)

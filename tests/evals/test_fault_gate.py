@@ -48,20 +48,15 @@ def test_the_data_file_is_what_the_builder_makes(settings):
     assert build(SET, settings) == ROWS
 
 
-def test_the_gate_sends_no_faulty_draft_but_one_known_miss_and_blocks_no_more_clean_ones(settings):
+def test_the_gate_sends_no_faulty_draft_and_blocks_no_more_clean_ones(settings):
     report = measure_drafts(SET, settings)
     assert report is not None and sum(s.tried for s in report.kinds.values()) == len(ROWS)
     faulty = {k: s for k, s in report.kinds.items() if k in FAULT_KINDS}
     clean = [s for k, s in report.kinds.items() if k in CLEAN_KINDS]
     sent = {k: s.sent for k, s in faulty.items() if s.sent}
-    # the one miss, documented in docs/reliability.md: "once per item" -> "once per order"
-    # keeps every word of the source sentence
-    assert sent == {
-        "swapped_entity": [
-            "If we lower the price of an item within 14 days of your order, "
-            "we refund the difference once per order."
-        ]
-    }
+    # "once per item" -> "once per order" keeps every word of the source sentence: the
+    # claim's scope ("per X", "each X") is checked like a unit
+    assert sent == {}
     assert sum(s.tried - s.blocked_before for s in faulty.values()) > 50  # the word gate's misses
     assert sum(s.blocked for s in clean) <= sum(s.blocked_before for s in clean)
     n = sum(r["kind"] in FAULT_KINDS for r in ROWS)
