@@ -129,12 +129,18 @@ class VectorStore:
     def source_chunks(self, name: str) -> list[tuple[str, str, str]]:
         """(chunk id, doc_id, doc_sha256) of every chunk stored under source ``name``,
         current or left over from an ingest that did not finish."""
-        with _chroma(f"listing the chunks of source {name}"):
-            found = self._coll().get(where={"origin": name}, include=["metadatas"])
-        return [
-            (i, str(m["doc_id"]), str(m["doc_sha256"]))
-            for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
-        ]
+        listed: list[tuple[str, str, str]] = []
+        while True:  # in pages: one get of a 100k-chunk source runs out of SQL variables
+            with _chroma(f"listing the chunks of source {name}"):
+                found = self._coll().get(
+                    where={"origin": name}, include=["metadatas"], limit=_PAGE, offset=len(listed)
+                )
+            listed += [
+                (i, str(m["doc_id"]), str(m["doc_sha256"]))
+                for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
+            ]
+            if len(found["ids"]) < _PAGE:
+                return listed
 
     def write_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         """Write chunks beside what is stored (an id written before is overwritten)."""

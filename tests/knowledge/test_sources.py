@@ -122,3 +122,14 @@ def test_remove_source_takes_it_out_whole(tmp_path, store, fake_embedder):
     ingest(folder(tmp_path / "outlet", {"a.md": "# A\n\nalpha outlet\n"}), store, fake_embedder)
     store.remove_source("outlet")
     assert set(store.sources()) == {"shop"} and store.count() == 1
+
+
+def test_a_source_larger_than_a_page_is_listed_whole(tmp_path, store, fake_embedder, monkeypatch):
+    """Listing goes page by page (a 100k-chunk source in one get ran out of SQL variables)."""
+    import knowledge.store
+
+    monkeypatch.setattr(knowledge.store, "_PAGE", 4)
+    ingest(folder(tmp_path / "shop", docs(11, "alpha")), store, fake_embedder)
+    listed = store.source_chunks("shop")
+    assert len(listed) == len({chunk_id for chunk_id, _, _ in listed}) == 11
+    assert {doc for _, doc, _ in listed} == {f"shop:faq/q{i}.md" for i in range(11)}
