@@ -146,6 +146,9 @@ def _write(
     """Embed and write the chunks of added and updated documents; return their flags.
     A chunk flagged as instructions is withheld (not written) unless the store serves them."""
     changed = plan.added + plan.updated
+    # an interrupted ingest left these (uncommitted); a chunk's id names its document's
+    # version, so one already stored is the same text and vector: it is not embedded again
+    stored = {i for i, _, _ in store.source_chunks(report.source)} if changed else set()
     pending: list[Chunk] = []
     flags: list[Flag] = []
     for done, doc in enumerate(changed, start=1):
@@ -155,8 +158,12 @@ def _write(
             )
             flags += found
             if not any(f.withheld for f in found):
-                pending.append(_stamped(chunk, doc.sha256))
+                stamped = _stamped(chunk, doc.sha256)
                 report.chunks_written += 1
+                if stamped.id in stored:
+                    report.chunks_resumed += 1
+                else:
+                    pending.append(stamped)
         if len(pending) >= WRITE_BATCH:
             _flush(pending, store, embedder)
             pending = []

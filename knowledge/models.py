@@ -96,6 +96,8 @@ class IngestReport(BaseModel):
     unchanged: list[str] = []
     removed: list[str] = []
     chunks_written: int = 0
+    chunks_resumed: int = 0
+    """Of those, chunks an interrupted ingest had already stored (not embedded again)."""
     problems: list[LoadProblem] = []
     truncated_chunks: list[str] = []
     """Chunks longer than the embedder's window (should stay empty)."""
