@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["strip_invisible"]
+__all__ = ["INVISIBLE", "strip_invisible"]
 
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\U000e0000-\U000e007f"  # tag characters
     "\u200b-\u200f\u2060-\u2064\ufeff\u180e\u00ad\u034f"  # zero-width, joiners, marks, soft hyphen
     "\u202a-\u202e\u2066-\u2069\u061c]"  # bidi embeddings, overrides, isolates
 )
+"""One invisible character; ingest drops them, and learned answers are flagged for them."""
 
 
 def strip_invisible(text: str) -> tuple[str, int]:
     """``text`` without invisible characters, and how many there were."""
-    cleaned, count = _INVISIBLE.subn("", text)
+    cleaned, count = INVISIBLE.subn("", text)
     return cleaned, count

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from knowledge.invisible import INVISIBLE
 from knowledge.models import ScoredChunk
 
 _URL = re.compile(
@@ -57,9 +58,6 @@ _REQUEST = re.compile(
 _WARNING = re.compile(
     r"\b(?:never|not|don't|do\s+not|won't|will\s+not|cannot|can't|no\s+one|nobody)\b", re.I
 )
-_INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u00ad\u180e\U000e0000-\U000e007f]"
-)
 _TAG = re.compile("[\U000e0020-\U000e007e]+")
 _HIDDEN_HTML = re.compile(
     r"<[^>]*(?:display\s*:\s*none|visibility\s*:\s*hidden|\bhidden\b|aria-hidden|font-size\s*:\s*0"
@@ -73,8 +71,8 @@ _TAG_MARKUP = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>", re.IGNORECASE)
 def hidden_text(text: str) -> list[str]:
     """Invisible characters or hidden HTML; tag characters are decoded so the curator can read them."""
     flags = []
-    invisible = _INVISIBLE.findall(text)
-    other = [c for c in text if unicodedata.category(c) == "Cf" and not _INVISIBLE.match(c)]
+    invisible = INVISIBLE.findall(text)
+    other = [c for c in text if unicodedata.category(c) == "Cf" and not INVISIBLE.match(c)]
     if invisible or other:
         decoded = decoded_tags(text)
         said = f" spelling {decoded[:80]!r}" if decoded else ""
