@@ -21,16 +21,17 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.store.base import BaseStore
+from langgraph.store.base import BaseStore, Op, PutOp, Result
 from langgraph.store.sqlite import SqliteStore
 
 from agent.errors import ConfigError, StorageError
@@ -71,6 +72,53 @@ class Storage:
             except Exception:  # closing must never hide the error that got us here
                 log.warning("closing %s failed", self.where, exc_info=True)
         self._closers.clear()
+
+
+class WritingSqliteStore(SqliteStore):
+    """SqliteStore whose batches that write take the write lock when they begin.
+
+    SqliteStore runs each batch in one deferred transaction that reads (gets, searches)
+    before it writes. In WAL mode, if another process commits between that read and the
+    write, SQLite cannot upgrade the read to a write and fails at once with "database is
+    locked", without waiting (SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply). A
+    batch with a ``PutOp`` therefore starts with ``BEGIN IMMEDIATE``: it waits (up to the
+    busy timeout) for other writers first, and then nothing can come between its read and
+    its write. Batches that only read stay deferred, so readers never queue. A batch that
+    fails is rolled back, not committed half-done.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self._writing = threading.local()
+
+    def batch(self, ops: Iterable[Op]) -> list[Result]:
+        ops = list(ops)
+        self._writing.on = any(isinstance(op, PutOp) for op in ops)
+        try:
+            return super().batch(ops)
+        finally:
+            self._writing.on = False
+
+    @contextmanager
+    def _cursor(self, *, transaction: bool = True) -> Iterator[sqlite3.Cursor]:
+        if not (transaction and getattr(self._writing, "on", False)):
+            with super()._cursor(transaction=transaction) as cur:
+                yield cur
+            return
+        if not self.is_setup:
+            self.setup()
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            cur = self.conn.cursor()
+            try:
+                yield cur
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                cur.close()
 
 
 def sqlite_connection(path: str, *, autocommit: bool = False) -> sqlite3.Connection:
@@ -137,7 +185,7 @@ def sqlite_storage(path: str) -> Storage:
             opened.append(store_conn)
             saver = SqliteSaver(saver_conn)
             saver.setup()
-            store = SqliteStore(store_conn)
+            store = WritingSqliteStore(store_conn)
             store.setup()
     except sqlite3.Error as exc:
         for conn in opened:
