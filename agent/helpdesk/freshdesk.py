@@ -21,9 +21,11 @@ from typing import Any
 from agent.errors import PermanentDeliveryError
 from agent.helpdesk.base import MemoryProgress, Progress, Receipt
 from agent.helpdesk.http import HelpdeskHTTP
+from agent.helpdesk.item import OutboxItem
 from agent.helpdesk.settings import FreshdeskSettings, HelpdeskSettings
 from agent.helpdesk.ticket import (
     as_html,
+    comment_text,
     note_text,
     priority,
     requester,
@@ -78,6 +80,19 @@ class Freshdesk:
             )
             progress.record("note_id", note.get("id", "?"))
         return Receipt(external_id=str(ticket_id), url=f"{self.site}/a/tickets/{ticket_id}")
+
+    def add_comment(
+        self, ticket_id: str, text: str, key: str, handoff: OutboxItem, author: str | None = None
+    ) -> Receipt:
+        """The shopper's line, or an agent's (``author``) already sent in the chat, as a
+        private note (a reply would be emailed to the shopper)."""
+        note = self.http.post(
+            f"/api/v2/tickets/{ticket_id}/notes",
+            json_body={"body": as_html(comment_text(text, author)), "private": True},
+        )
+        return Receipt(
+            external_id=str(note.get("id") or key), url=f"{self.site}/a/tickets/{ticket_id}"
+        )
 
     def _find(self, tag: str) -> Any:
         """The id of a ticket already tagged with this handoff's reference, if any."""

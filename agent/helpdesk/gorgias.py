@@ -19,8 +19,17 @@ from typing import Any
 from agent.errors import PermanentDeliveryError
 from agent.helpdesk.base import MemoryProgress, Progress, Receipt
 from agent.helpdesk.http import HelpdeskHTTP
+from agent.helpdesk.item import OutboxItem
 from agent.helpdesk.settings import GorgiasSettings, HelpdeskSettings
-from agent.helpdesk.ticket import as_html, note_text, requester, subject, tags, transcript_text
+from agent.helpdesk.ticket import (
+    as_html,
+    comment_text,
+    note_text,
+    requester,
+    subject,
+    tags,
+    transcript_text,
+)
 from agent.package import HandoffPackage
 
 
@@ -56,6 +65,25 @@ class Gorgias:
                 f"gorgias answered 2xx without a ticket id; check Gorgias for external_id {key} before retrying"
             )
         return self._receipt(body["id"])
+
+    def add_comment(
+        self, ticket_id: str, text: str, key: str, handoff: OutboxItem, author: str | None = None
+    ) -> Receipt:
+        """The shopper's line as their own message on the ticket (``from_agent`` false), or as
+        an internal note when their email is unknown; an agent's line (``author``), already
+        sent in the chat, as an internal note (a message from the agent would be sent again)."""
+        who = requester(HandoffPackage(**handoff.package)) if handoff.package else None
+        if author is None and who is not None and who.email:
+            sender = {"email": who.email, **({"name": who.name} if who.name else {})}
+            message = _message("api", False, sender, text)
+        else:
+            message = _message(
+                "internal-note", True, {"email": self.agent_email}, comment_text(text, author)
+            )
+        created = self.http.post(f"/api/tickets/{ticket_id}/messages", json_body=message)
+        return Receipt(
+            external_id=str(created.get("id") or key), url=f"{self.site}/app/ticket/{ticket_id}"
+        )
 
     def _receipt(self, ticket_id: Any) -> Receipt:
         return Receipt(external_id=str(ticket_id), url=f"{self.site}/app/ticket/{ticket_id}")

@@ -72,6 +72,12 @@ class HelpdeskHTTP:
             return self._send("POST", path, content=content, headers=headers)
         return self._send("POST", path, json=json_body, headers=headers)
 
+    def put(
+        self, path: str, *, json_body: Any, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """PUT JSON to base_url + path (Zendesk's ticket update); errors as for POST."""
+        return self._send("PUT", path, json=json_body, headers=headers)
+
     def get(self, path: str, *, params: dict[str, str]) -> dict[str, Any]:
         """GET base_url + path with a query (a lookup before creating); errors as for POST."""
         return self._send("GET", path, params=params)

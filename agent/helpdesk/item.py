@@ -12,6 +12,7 @@ from agent.errors import TransientDeliveryError
 from agent.helpdesk.settings import HelpdeskSettings
 
 Status = Literal["pending", "delivered", "failed"]
+ItemKind = Literal["handoff", "comment"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 Outcome = Literal["delivered", "retrying", "failed", "skipped"]
 HISTORY = 20
@@ -35,6 +36,15 @@ class OutboxItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     """The idempotency key (the handoff id unless the caller chose another)."""
+    kind: ItemKind = "handoff"
+    """handoff: a ticket to create; comment: a line of the chat (the shopper's, or an agent's
+    written on our side) to add to the ticket that ``handoff_id``'s item became
+    (agent/helpdesk/comments.py)."""
+    text: str | None = None
+    """A comment's text."""
+    author: str | None = None
+    """A comment an agent wrote on our side (our inbox page, the API, ``escalate reply``),
+    already shown to the shopper: the agent's name. None: the shopper's line."""
     key: str
     """Sent to the helpdesk on every attempt (Idempotency-Key, external_id)."""
     helpdesk: str
@@ -62,8 +72,9 @@ class OutboxItem(BaseModel):
     delivered_at: str | None = None
     delivered_to: str | None = None
     history: list[Attempt] = []
-    package: dict[str, Any]
-    """The HandoffPackage as JSON, kept raw so that listing never depends on its schema."""
+    package: dict[str, Any] = {}
+    """The HandoffPackage as JSON, kept raw so that listing never depends on its schema
+    (empty for a comment)."""
 
     def due(self, now: datetime) -> bool:
         return (

@@ -7,6 +7,9 @@
 
 Any other store (the in-memory one of tests) has no database to ask: :func:`claim_row`
 returns ``NotImplemented`` and the ledger falls back to its process-wide lock.
+
+:func:`create_row` writes a row only if none exists (``INSERT ... ON CONFLICT DO NOTHING``),
+so two processes creating the same lease row never overwrite each other's claim.
 """
 
 from __future__ import annotations
@@ -50,3 +53,24 @@ def _sqlite(store: Any, prefix: str, key: str, take: Take) -> dict[str, Any] | N
             (orjson.dumps(new), prefix, key, row[0]),
         ).rowcount
     return new if changed == 1 else None
+
+
+def create_row(store: BaseStore, prefix: str, key: str, value: dict[str, Any]) -> Any:
+    """Write ``value`` unless the row exists: True if written, False if it was there already,
+    NotImplemented with no database (the caller then uses its own lock)."""
+    from langgraph.store.sqlite import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        with store.lock:
+            return (
+                store.conn.execute(
+                    "INSERT OR IGNORE INTO store (prefix, key, value) VALUES (?, ?, ?)",
+                    (prefix, key, orjson.dumps(value)),
+                ).rowcount
+                == 1
+            )
+    if type(store).__name__ == "PostgresStore":
+        from agent.storage_postgres import create_row_postgres
+
+        return create_row_postgres(store, prefix, key, value)
+    return NotImplemented

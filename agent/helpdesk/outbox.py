@@ -56,6 +56,14 @@ from agent.package import HandoffPackage
 log = logging.getLogger(__name__)
 
 
+class TicketNotReady(TransientDeliveryError):
+    """A comment's ticket is not delivered yet: wait for it without counting a failure."""
+
+    @property
+    def rate_limited(self) -> bool:
+        return True
+
+
 class Outbox:
     """Handoffs on their way to one helpdesk."""
 
@@ -184,6 +192,8 @@ class Outbox:
         if item is None or not self.ledger.still_ours(item, self.settle_s):
             return "skipped"
         crash_point("delivery_claimed")
+        if item.kind == "comment":
+            return self._deliver_comment(item)
         try:
             package = HandoffPackage(**item.package)
         except ValidationError as exc:
@@ -198,6 +208,68 @@ class Outbox:
             self._later(item, exc)
             raise
         crash_point("delivery_sent")
+        return self._delivered(item, receipt)
+
+    def enqueue_comment(
+        self, handoff_id: str, key: str, text: str, *, author: str | None = None
+    ) -> OutboxItem | None:
+        """Keep a line for the ticket of ``handoff_id`` (idempotent on ``key``): the shopper's,
+        or ``author``'s (an agent on our side); None when that handoff was never queued."""
+        key = _checked_key(key)
+        ticket = self.ledger.get(handoff_id)
+        if ticket is None or ticket.kind != "handoff":
+            return None
+        with self.ledger.locked(key):
+            existing = self.ledger.get(key)
+            if existing is not None:
+                return existing
+            now = iso(self._now())
+            item = OutboxItem(
+                id=key,
+                key=key,
+                kind="comment",
+                text=text,
+                author=author,
+                helpdesk=self.helpdesk.name,
+                handoff_id=handoff_id,
+                conversation_id=ticket.conversation_id,
+                route=ticket.route,
+                team=ticket.team,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            self.ledger.put(item)
+        whose = "an agent's" if author is not None else "a shopper's"
+        log.info("%s line for %s queued as %s", whose, handoff_id, key)
+        return item
+
+    def _deliver_comment(self, item: OutboxItem) -> Outcome:
+        """Add the line to the ticket; wait (without counting a failure) until there is one."""
+        ticket = self.ledger.get(item.handoff_id)
+        if ticket is None:
+            return self._refused(item, f"its handoff {item.handoff_id} is no longer in the outbox")
+        if ticket.status == "failed":
+            return self._later(
+                item,
+                TicketNotReady(f"the ticket for {ticket.id} failed to deliver; waiting for it"),
+            )
+        if ticket.status != "delivered" or not ticket.external_id:
+            return self._later(
+                item, TicketNotReady(f"the ticket for {ticket.id} is not delivered yet")
+            )
+        add = getattr(self.helpdesk, "add_comment", None)
+        if add is None:
+            return self._refused(item, f"{self.helpdesk.name} cannot add a line to a ticket")
+        try:
+            by = {"author": item.author} if item.author is not None else {}
+            receipt = add(ticket.external_id, item.text or "", item.key, ticket, **by)
+        except TransientDeliveryError as exc:
+            return self._later(item, exc)
+        except PermanentDeliveryError as exc:
+            return self._refused(item, str(exc))
+        except Exception as exc:  # a bug: keep the item, free it, then let it surface
+            self._later(item, exc)
+            raise
         return self._delivered(item, receipt)
 
     def _delivered(self, item: OutboxItem, receipt: Receipt) -> Outcome:

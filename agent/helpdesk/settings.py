@@ -47,6 +47,10 @@ class ZendeskSettings(_Section):
     """The agent the API token belongs to (basic auth ``{email}/token:{api_token}``)."""
     api_token: SecretStr
     """A Zendesk API token (Admin Center > Apps and integrations > Zendesk API)."""
+    webhook_secret: SecretStr | None = None
+    """The signing secret of the Zendesk webhook that calls ``/v1/webhooks/zendesk``
+    (Admin Center > Webhooks > the webhook > Signing secret). Unset: that endpoint refuses
+    every request (docs/helpdesk-sync.md)."""
 
     @property
     def host(self) -> str:
@@ -58,6 +62,10 @@ class FreshdeskSettings(_Section):
     """'acme' or 'acme.freshdesk.com'."""
     api_key: SecretStr
     """An agent's API key (basic auth ``{api_key}:X``)."""
+    webhook_secret: SecretStr | None = Field(None, min_length=16)
+    """A shared secret (16+ characters) that Freshdesk's automation webhooks send in the
+    ``X-Escalate-Webhook-Secret`` header to ``/v1/webhooks/freshdesk`` (Freshdesk signs
+    nothing; docs/helpdesk-sync.md). Unset: that endpoint refuses every request."""
 
     @property
     def host(self) -> str:
@@ -71,6 +79,10 @@ class GorgiasSettings(_Section):
     """The Gorgias user the API key belongs to; also the author of the internal note."""
     api_key: SecretStr
     """A Gorgias REST API key (basic auth ``{email}:{api_key}``)."""
+    webhook_secret: SecretStr | None = Field(None, min_length=16)
+    """A shared secret (16+ characters) that the Gorgias HTTP integration sends in the
+    ``X-Escalate-Webhook-Secret`` header to ``/v1/webhooks/gorgias`` (Gorgias signs
+    nothing; docs/helpdesk-sync.md). Unset: that endpoint refuses every request."""
 
     @property
     def host(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict
 
@@ -58,10 +60,13 @@ def _tag(text: str) -> str:
 
 
 def tags(p: HandoffPackage) -> list[str]:
-    """escalate, escalate_trigger_<kind> for each trigger, escalate_route_<queue>, escalate_intent_<intent>."""
+    """escalate, escalate_trigger_<kind> for each trigger, escalate_route_<queue>,
+    escalate_intent_<intent>, and escalate_channel_<channel> when the channel is known."""
     found = ["escalate"]
     found += [f"escalate_trigger_{_tag(t.kind)}" for t in p.triggers]
     found += [f"escalate_route_{_tag(p.route)}", f"escalate_intent_{_tag(p.intent)}"]
+    if p.channel:
+        found.append(f"escalate_channel_{_tag(p.channel)}")
     return list(dict.fromkeys(t for t in found if not t.endswith("_")))
 
 
@@ -86,13 +91,32 @@ def transcript_text(p: HandoffPackage, limit: int = TRANSCRIPT_MAX) -> str:
     return "\n".join(head + kept[::-1])
 
 
+def shopper_line(p: HandoffPackage) -> str | None:
+    """'SHOPPER: email · language pt · locale pt-PT · time zone Europe/Lisbon (03:00 there at
+    handoff)', or None when the runtime said none of channel, locale and time zone."""
+    if not (p.channel or p.locale or p.timezone):
+        return None
+    parts = [p.channel or "channel not given", f"language {p.language}"]
+    if p.locale:
+        parts.append(f"locale {p.locale}")
+    if p.timezone:
+        try:
+            there = datetime.fromisoformat(p.created_at).astimezone(ZoneInfo(p.timezone))
+            parts.append(f"time zone {p.timezone} ({there:%H:%M} there at handoff)")
+        except (ValueError, ZoneInfoNotFoundError):
+            parts.append(f"time zone {p.timezone}")
+    return "SHOPPER: " + " · ".join(parts)
+
+
 def note_text(p: HandoffPackage) -> str:
     """The internal note: the context block first, then where it came from and the transcript."""
+    where = shopper_line(p)
     return "\n".join(
         [
             p.context_block.strip() or f"ISSUE: {p.intent} — {p.summary}",
             "",
             f"HANDOFF: {p.id} · conversation {p.conversation_id} · {p.team} ({p.route}) · {p.created_at}",
+            *([where] if where else []),
             f"OPENING LINE: {p.opening_line}",
             "",
             "TRANSCRIPT:",
@@ -104,3 +128,14 @@ def note_text(p: HandoffPackage) -> str:
 def as_html(text: str) -> str:
     """Plain text as safe HTML (Freshdesk and Gorgias bodies are HTML)."""
     return "<br>".join(html.escape(line) for line in text.split("\n"))
+
+
+COMMENT_PREFIX = "Shopper (via chat): "
+
+
+def comment_text(text: str, author: str | None = None) -> str:
+    """A line of the chat as it is added to the ticket while a person owns the chat: the
+    shopper's, or (``author``) an agent's written on our side and already sent to the shopper."""
+    if author is None:
+        return COMMENT_PREFIX + text
+    return f"{author} (in the chat, sent to the shopper): {text}"

@@ -48,6 +48,7 @@ from typing import Any
 
 from agent.helpdesk.base import Progress, Receipt, utc_now
 from agent.helpdesk.http import HelpdeskHTTP
+from agent.helpdesk.item import OutboxItem
 from agent.helpdesk.settings import HelpdeskSettings, WebhookSettings
 from agent.package import HandoffPackage
 
@@ -173,6 +174,37 @@ class Webhook:
             external_id=str(their_id) if their_id else event_id(key),
             url=url if isinstance(url, str) else None,
         )
+
+    def add_comment(
+        self, ticket_id: str, text: str, key: str, handoff: OutboxItem, author: str | None = None
+    ) -> Receipt:
+        """A ``shopper.message`` event (``agent.message`` with ``agent`` for an agent's line
+        written on our side), signed like ``handoff.created``."""
+        event = {
+            "event": "shopper.message" if author is None else "agent.message",
+            "schema_version": SCHEMA_VERSION,
+            "id": event_id(key),
+            "idempotency_key": key,
+            "handoff_id": handoff.handoff_id,
+            "ticket_id": ticket_id,
+            "conversation_id": handoff.conversation_id,
+            "text": text,
+            **({"agent": author} if author is not None else {}),
+        }
+        body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+        msg_id, stamp = event_id(key), int(self.clock().timestamp())
+        self.http.post(
+            "",
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "Idempotency-Key": key,
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(stamp),
+                "webhook-signature": sign(msg_id, stamp, body, self._secret),
+            },
+        )
+        return Receipt(external_id=msg_id)
 
     def close(self) -> None:
         self.http.close()

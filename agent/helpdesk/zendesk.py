@@ -16,8 +16,9 @@ from typing import Any
 from agent.errors import PermanentDeliveryError
 from agent.helpdesk.base import Progress, Receipt
 from agent.helpdesk.http import HelpdeskHTTP
+from agent.helpdesk.item import OutboxItem
 from agent.helpdesk.settings import HelpdeskSettings, ZendeskSettings
-from agent.helpdesk.ticket import note_text, priority, requester, subject, tags
+from agent.helpdesk.ticket import comment_text, note_text, priority, requester, subject, tags
 from agent.package import HandoffPackage
 
 
@@ -52,6 +53,21 @@ class Zendesk:
         return Receipt(
             external_id=str(ticket["id"]), url=f"{self.site}/agent/tickets/{ticket['id']}"
         )
+
+    def add_comment(
+        self, ticket_id: str, text: str, key: str, handoff: OutboxItem, author: str | None = None
+    ) -> Receipt:
+        """The shopper's line, or an agent's (``author``) already sent in the chat, as an
+        internal note (a public comment by our API user would be emailed to the shopper, and
+        would look like an agent's reply to our webhook)."""
+        self.http.put(
+            f"/api/v2/tickets/{ticket_id}",
+            json_body={
+                "ticket": {"comment": {"body": comment_text(text, author), "public": False}}
+            },
+            headers={"Idempotency-Key": key},
+        )
+        return Receipt(external_id=key, url=f"{self.site}/agent/tickets/{ticket_id}")
 
     def close(self) -> None:
         self.http.close()

@@ -49,6 +49,8 @@ class Approval(BaseModel):
     overridden: list[str] = []
     """The flags the curator approved it despite."""
     override_reason: str = ""
+    edit_note: str = ""
+    """Why the curator changed the text (the "edited" audit entry's note)."""
     before: dict[str, Any]
     """The pending proposal as it was, to put back if the vector store refuses it."""
 

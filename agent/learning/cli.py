@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import typer
 from rich.console import Console
@@ -19,25 +19,17 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from agent.context import utc_now
 from agent.errors import CurationError
-from agent.learning.book import Proposal, ProposalBook
-from agent.learning.curation import Curator
-from agent.learning.gaps import Asked, find_gaps
-from agent.learning.noise import counts_as_gap
-from agent.learning.propose import Checks
+from agent.learning.book import Proposal
+from agent.learning.desk import Desk, asked_from_events, gap_topics, make_desk
+from agent.learning.desk import approve as approve_proposal
 from agent.settings import Settings
+
+__all__ = ["Desk", "asked_from_events", "gaps", "learned", "open_desk", "review"]
 
 
 def default_curator() -> str:
     return os.environ.get("ESCALATE_CURATOR") or os.environ.get("USER") or "curator"
-
-
-@dataclass
-class Desk:
-    settings: Settings
-    book: ProposalBook
-    curator: Curator
 
 
 @contextmanager
@@ -48,16 +40,9 @@ def open_desk(settings: Settings) -> Iterator[Desk]:
 
     storage = open_storage(settings)
     try:
-        vectors = open_store(settings)
-        book = ProposalBook(storage.store)
-        curator = Curator(book, vectors, Checks(vectors, settings), _now)
-        yield Desk(settings, book, curator)
+        yield make_desk(settings, storage.store, open_store(settings))
     finally:
         storage.close()
-
-
-def _now() -> str:
-    return utc_now().isoformat(timespec="seconds")
 
 
 def proposal_panel(p: Proposal) -> Panel:
@@ -99,9 +84,9 @@ def review(
     interactive: bool,
 ) -> int:
     """One decision from flags, a walk through the queue in a terminal, or the pending list."""
-    desk.curator.sync(curator)
     if approve:
-        p = desk.curator.approve(
+        p = approve_proposal(
+            desk,
             approve,
             curator,
             answer=answer,
@@ -111,6 +96,7 @@ def review(
         )
         console.print(f"approved {p.id}: it is retrieved from now on")
         return 0
+    desk.curator.sync(curator)
     if reject:
         p = desk.curator.reject(reject, curator, reason or "")
         console.print(f"rejected {p.id}: {escape(p.reason or '')}")
@@ -231,19 +217,6 @@ def learned(
     return 0
 
 
-def asked_from_events(events: list) -> list[Asked]:
-    """Handed-off and answered questions, from the metrics log's events."""
-    asked = []
-    for e in events:
-        if e.type == "handoff":
-            asked += [
-                Asked(e.at, q, e.intent, True) for q in e.questions if counts_as_gap(e.triggers, q)
-            ]
-        elif e.type == "bot_answered":
-            asked.append(Asked(e.at, e.question, e.intent, False))
-    return asked
-
-
 def gaps(
     settings: Settings,
     console: Console,
@@ -255,32 +228,22 @@ def gaps(
     as_json: bool,
 ) -> int:
     """Flagged topics first: example questions, counts, and the handoff rate per period."""
-    from datetime import timedelta
-
     from agent.knowledge_base import make_embedder
-    from agent.metrics import EventLog
     from agent.storage import open_storage
 
-    cfg = settings.learning
-    window = days or cfg.gap_window_days
-    now = utc_now()
     storage = open_storage(settings)
     try:
-        events = EventLog(storage.store).events(
-            since=now - timedelta(days=max(history_days, window))
+        topics, window, threshold = gap_topics(
+            settings,
+            storage.store,
+            make_embedder(settings).embed,
+            days=days,
+            min_handoffs=min_handoffs,
+            history_days=history_days,
+            period=period,
         )
     finally:
         storage.close()
-    embedder = make_embedder(settings)
-    topics = find_gaps(
-        asked_from_events(events),
-        now,
-        embed=embedder.embed,
-        similarity=cfg.gap_similarity,
-        min_handoffs=min_handoffs or cfg.gap_min_handoffs,
-        window_days=window,
-        period=period,
-    )
     if as_json:
         console.print_json(json.dumps([asdict(t) for t in topics]))
         return 0
@@ -312,7 +275,7 @@ def gaps(
     console.print(table)
     flagged = sum(t.flagged for t in topics)
     console.print(
-        f"{flagged} topic(s) handed off at least {min_handoffs or cfg.gap_min_handoffs} times in "
+        f"{flagged} topic(s) handed off at least {threshold} times in "
         f"{window} days; answer them in the KB, or approve a learned answer with `escalate kb review`"
     )
     return 0

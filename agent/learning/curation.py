@@ -85,9 +85,11 @@ class Curator:
         question: str | None = None,
         override_flags: bool = False,
         reason: str | None = None,
+        edit_note: str = "",
     ) -> Proposal:
         """Approve as is, or edited; a flagged proposal needs an edit that clears it, or an
-        override with a reason (both go into the audit log)."""
+        override with a reason (both go into the audit log). ``edit_note``: why the text was
+        changed (kept with the "edited" entry)."""
         p = self._pending(proposal_id)
         before = p.model_dump(mode="json")
         changes: dict[str, dict[str, str]] = {}
@@ -97,7 +99,13 @@ class Curator:
         self._fits(p)
         at = self.now()
         approval = Approval(
-            who=who, at=at, changes=changes, overridden=p.flags, override_reason=why, before=before
+            who=who,
+            at=at,
+            changes=changes,
+            overridden=p.flags,
+            override_reason=why,
+            edit_note=edit_note.strip() if changes else "",
+            before=before,
         )
         intent = p.model_copy(
             update={
@@ -129,7 +137,12 @@ class Curator:
         crash_point("approve:after-vector")
         if a.changes:
             edited = AuditEntry(
-                at=a.at, who=a.who, action="edited", proposal_id=p.id, changes=a.changes
+                at=a.at,
+                who=a.who,
+                action="edited",
+                proposal_id=p.id,
+                changes=a.changes,
+                note=a.edit_note,
             )
             self.book.log(edited, key=f"{a.at}-{p.id}-edited")
         note = f"flags overridden: {'; '.join(a.overridden)}" if a.overridden else ""

@@ -11,6 +11,7 @@ from agent.metrics.curves import PeriodRate, rate_by_period
 from agent.metrics.events import (
     AgentMessage,
     BotAnswered,
+    CommerceOutcome,
     ConversationStarted,
     Event,
     EventType,
@@ -26,6 +27,7 @@ from agent.metrics.stats import Rate, Spread
 __all__ = [
     "AgentMessage",
     "BotAnswered",
+    "CommerceOutcome",
     "ConversationStarted",
     "Event",
     "EventLog",

@@ -25,7 +25,8 @@ def report_command(
         Path | None, typer.Option(help="Also write the report as Markdown to this file.")
     ] = None,
 ) -> None:
-    """Handoff metrics of the last DAYS days: rates by topic, trigger and route, times, success, sentiment."""
+    """Handoff metrics of the last DAYS days: rates by topic, trigger, route and channel, times,
+    success, sentiment, and handoff conversion (purchases after a handoff vs. bot only)."""
     from agent.metrics.log import EventLog
     from agent.metrics.render import report_markdown, report_table
     from agent.metrics.report import handoff_report

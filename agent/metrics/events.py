@@ -53,6 +53,12 @@ class ConversationStarted(_Event):
     """A shopper opened a conversation (its first message or button). Id: the conversation."""
 
     type: Literal["conversation_started"] = "conversation_started"
+    channel: str | None = None
+    """chat, email, voice or social, as the runtime said; None: not said."""
+    locale: str | None = None
+    """The shopper's locale (BCP 47) as the runtime was told; None: not said."""
+    timezone: str | None = None
+    """The shopper's time zone (IANA) as the runtime was told; None: not said."""
 
 
 class BotAnswered(_Event):
@@ -93,6 +99,12 @@ class Handoff(_Event):
     """The shopper's mood at transfer."""
     repeat_info: bool | None = None
     """Did the shopper have to repeat something the bot already had? None: unknown."""
+    channel: str | None = None
+    """chat, email, voice or social, as the runtime said; None: not said."""
+    locale: str | None = None
+    """The shopper's locale (BCP 47) as the runtime was told; None: not said."""
+    timezone: str | None = None
+    """The shopper's time zone (IANA) as the runtime was told; None: not said."""
 
     def _natural_id(self) -> str:
         return self.handoff_id
@@ -149,6 +161,33 @@ class ShopperMessageWithHuman(_Event):
         return f"{self.handoff_id}:{self.at.isoformat()}"
 
 
+OutcomeKind = Literal["purchase", "refund", "cancellation", "other"]
+
+
+class CommerceOutcome(_Event):
+    """A commerce event after (or during) a conversation, reported by the store: a purchase,
+    a refund, a cancellation. Id: the kind and the order, so an order counts once however
+    often it is reported; without an order, the conversation, kind and time."""
+
+    type: Literal["commerce_outcome"] = "commerce_outcome"
+    kind: OutcomeKind
+    value: float | None = Field(None, ge=0, le=1e12, allow_inf_nan=False)
+    """The amount, in ``currency``."""
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    """ISO 4217, e.g. ``EUR``; required with a value."""
+    order_id: str | None = Field(None, min_length=1, max_length=200)
+
+    def model_post_init(self, _context: object) -> None:
+        if self.value is not None and self.currency is None:
+            raise ValueError("a value needs its currency (ISO 4217, e.g. 'EUR')")
+        super().model_post_init(_context)
+
+    def _natural_id(self) -> str:
+        if self.order_id:
+            return f"{self.kind}:{self.order_id}"
+        return f"{self.conversation_id}:{self.kind}:{self.at.isoformat()}"
+
+
 Event = Annotated[
     ConversationStarted
     | BotAnswered
@@ -156,7 +195,8 @@ Event = Annotated[
     | AgentMessage
     | PickedUp
     | Resolved
-    | ShopperMessageWithHuman,
+    | ShopperMessageWithHuman
+    | CommerceOutcome,
     Field(discriminator="type"),
 ]
 EventType = Literal[
@@ -167,6 +207,7 @@ EventType = Literal[
     "picked_up",
     "resolved",
     "shopper_message_with_human",
+    "commerce_outcome",
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 """Validates a stored dict back into its event class."""

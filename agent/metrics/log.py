@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from langgraph.store.base import BaseStore
+from langgraph.store.base import BaseStore, GetOp, Item, PutOp
 from pydantic import ValidationError
 
 from agent.errors import InputError, StorageError
@@ -35,11 +35,12 @@ class EventLog:
     def __init__(self, store: BaseStore) -> None:
         self.store = store
 
-    def record(self, event: Event) -> bool:
+    def record(self, event: Event, *, strict: bool = False) -> bool:
         """Keep ``event`` unless its type and id are already kept; True when it was new.
 
         A store failure is logged and returns False: a lost metric must never
-        cost the shopper their turn.
+        cost the shopper their turn. ``strict``: raise StorageError instead (a caller
+        reporting an outcome must know it was not kept).
         """
         namespace = (ROOT, day_of(event.at))
         try:
@@ -47,9 +48,29 @@ class EventLog:
                 return False
             self.store.put(namespace, event.key, event.model_dump(mode="json"), index=False)
         except Exception as exc:  # the store is some database; whichever way it fails, go on
+            if strict:
+                raise StorageError(f"metric event {event.key} was not recorded: {exc}") from exc
             log.error("metric event %s (at %s) was not recorded: %s", event.key, event.at, exc)
             return False
         return True
+
+    def record_all(self, events: list[Event]) -> int:
+        """:meth:`record` for several events, in one read and one write (a turn's events);
+        how many were new. A store failure is logged, as by :meth:`record`."""
+        try:
+            keys = [((ROOT, day_of(e.at)), e.key) for e in events]
+            found = self.store.batch([GetOp(ns, key) for ns, key in keys])
+            new = {  # by key: an event given twice is kept once
+                key: PutOp(ns, key, e.model_dump(mode="json"), index=False)
+                for (ns, key), e, f in zip(keys, events, found, strict=True)
+                if not isinstance(f, Item)
+            }
+            if new:
+                self.store.batch(list(new.values()))
+        except Exception as exc:  # the store is some database; whichever way it fails, go on
+            log.error("metric events %s were not recorded: %s", [e.key for e in events], exc)
+            return 0
+        return len(new)
 
     def events(
         self,

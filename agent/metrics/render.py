@@ -7,6 +7,7 @@ from datetime import UTC
 from rich.markup import escape
 from rich.table import Table
 
+from agent.metrics.conversion import Cohort, Conversion
 from agent.metrics.report import HandoffReport
 from agent.metrics.stats import Rate, Spread
 
@@ -39,6 +40,25 @@ def _breakdown(rates: dict[str, Rate]) -> list[tuple[str, str]]:
     return [(name, rate_text(rate)) for name, rate in rates.items()] or [("(any)", MISSING)]
 
 
+def _value(cohort: Cohort) -> str:
+    if not cohort.purchases:
+        return MISSING
+    money = ", ".join(f"{c} {v:,.2f}" for c, v in cohort.value.items()) or "no values"
+    return f"{money} ({cohort.purchases} purchase(s))"
+
+
+def conversion_rows(found: Conversion | None) -> list[tuple[str, str]]:
+    if found is None:
+        return [("handoff conversion", f"{MISSING} (no outcomes recorded)")]
+    return [
+        ("outcomes recorded", str(found.outcomes)),
+        ("converted after a handoff", rate_text(found.after_handoff.converted)),
+        ("purchase value after a handoff", _value(found.after_handoff)),
+        ("converted, bot only", rate_text(found.bot_only.converted)),
+        ("purchase value, bot only", _value(found.bot_only)),
+    ]
+
+
 def sections(report: HandoffReport) -> list[Section]:
     """The report's rows, grouped; every value already formatted."""
     shift = report.sentiment
@@ -68,6 +88,10 @@ def sections(report: HandoffReport) -> list[Section]:
         ("Handoff rate by topic", _breakdown(report.by_topic)),
         ("Handoff rate by trigger", _breakdown(report.by_trigger)),
         ("Handoff rate by route", _breakdown(report.by_route)),
+        ("Handoff rate by channel", _breakdown(report.by_channel)),
+        ("Handoff rate by shopper locale", _breakdown(report.by_locale)),
+        ("Handoff rate by shopper time zone", _breakdown(report.by_timezone)),
+        ("Handoff conversion (purchases)", conversion_rows(report.conversion)),
     ]
 
 

@@ -8,7 +8,10 @@ Units, so the numbers add up:
 - per topic: conversations whose question on that topic was handed off ÷
   conversations where the topic came up (answered by the bot or handed off);
 - follow-ups (pickup, replies, resolution) count for the handoffs made in the
-  window, whenever they came.
+  window, whenever they came;
+- per channel, per locale and per time zone: conversations from that channel (locale,
+  time zone) handed off ÷ its conversations (``(not given)`` when the runtime named none);
+- handoff conversion: see agent/metrics/conversion.py.
 """
 
 from __future__ import annotations
@@ -16,16 +19,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from agent.errors import InputError
+from agent.metrics.conversion import Conversion, conversion
 from agent.metrics.events import BotAnswered, ConversationStarted, Event, Handoff
 from agent.metrics.log import EventLog
 from agent.metrics.outcomes import Outcome, outcomes
 from agent.metrics.stats import Rate, Spread, mean
 
 NO_TRIGGER = "(none)"
+NO_CHANNEL = "(not given)"
 
 
 class SentimentShift(BaseModel):
@@ -51,6 +57,12 @@ class HandoffReport(BaseModel):
     by_topic: dict[str, Rate]
     by_trigger: dict[str, Rate]
     by_route: dict[str, Rate]
+    by_channel: dict[str, Rate] = {}
+    """Per channel: its conversations handed off ÷ its conversations."""
+    by_locale: dict[str, Rate] = {}
+    """Per shopper locale: its conversations handed off ÷ its conversations."""
+    by_timezone: dict[str, Rate] = {}
+    """Per shopper time zone: its conversations handed off ÷ its conversations."""
     time_to_handoff: Spread
     """Seconds from the conversation's start to the handoff."""
     time_to_first_agent_message: Spread
@@ -60,6 +72,8 @@ class HandoffReport(BaseModel):
     repeat_info_rate: Rate
     """Handoffs where the shopper repeated what the bot had ÷ handoffs where that is known."""
     sentiment: SentimentShift
+    conversion: Conversion | None = None
+    """Handoff conversion against bot-only conversations; None: no outcomes recorded."""
 
 
 def topic_rates(window: Iterable[Event]) -> dict[str, Rate]:
@@ -72,6 +86,26 @@ def topic_rates(window: Iterable[Event]) -> dict[str, Rate]:
             if isinstance(event, Handoff):
                 handed[event.topic].add(event.conversation_id)
     return _ranked({t: Rate(count=len(handed[t]), total=len(c)) for t, c in seen.items()})
+
+
+def channel_rates(
+    window: Iterable[Event], field: Literal["channel", "locale", "timezone"] = "channel"
+) -> dict[str, Rate]:
+    """Per channel (or ``field``: the shopper's locale, time zone): conversations handed off ÷
+    conversations (the last value named wins)."""
+    channel: dict[str, str] = {}
+    handed: set[str] = set()
+    for event in window:
+        if isinstance(event, ConversationStarted | BotAnswered | Handoff):
+            said = getattr(event, field, None)
+            if said or event.conversation_id not in channel:
+                channel[event.conversation_id] = said or NO_CHANNEL
+            if isinstance(event, Handoff):
+                handed.add(event.conversation_id)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for cid, name in channel.items():
+        groups[name].add(cid)
+    return _ranked({k: Rate(count=len(c & handed), total=len(c)) for k, c in groups.items()})
 
 
 def _ranked(rates: dict[str, Rate]) -> dict[str, Rate]:
@@ -136,6 +170,9 @@ def compute_report(events: Sequence[Event], since: datetime, until: datetime) ->
         by_topic=topic_rates(window),
         by_trigger=_share(handoffs, conversations, lambda h: h.triggers or [NO_TRIGGER]),
         by_route=_share(handoffs, conversations, lambda h: [h.route]),
+        by_channel=channel_rates(window),
+        by_locale=channel_rates(window, "locale"),
+        by_timezone=channel_rates(window, "timezone"),
         time_to_handoff=Spread.of([_seconds(h.at, h.conversation_started_at) for h in handoffs]),
         time_to_first_agent_message=Spread.of(first_replies),
         success_rate=Rate(
@@ -143,6 +180,7 @@ def compute_report(events: Sequence[Event], since: datetime, until: datetime) ->
         ),
         repeat_info_rate=_repeat_info(handoffs, done),
         sentiment=_sentiment(handoffs, done),
+        conversion=conversion(window),
     )
 
 

@@ -179,7 +179,31 @@ class QueueBoard:
             updates.append(DueUpdate(r["conversation_id"], key, update_phrase(estimate), estimate))
         return updates
 
+    def open_handoffs(self, queue: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """Handoffs waiting for a person or owned by one (oldest first), for the agents' inbox."""
+        found = self._waiting(queue)
+        where = {"status": "picked_up", **({"queue": queue} if queue is not None else {})}
+        offset = 0
+        while True:
+            page = self.store.search(HANDOFFS, filter=where, limit=_PAGE, offset=offset)
+            found += [(item.key, dict(item.value)) for item in page]
+            if len(page) < _PAGE:
+                break
+            offset += _PAGE
+        return sorted(found, key=lambda kr: (kr[1]["opened_at"], kr[0]))
+
     # -- records ------------------------------------------------------------------------
+
+    def _with_status(self, status: str) -> list[tuple[str, dict[str, Any]]]:
+        found, offset = [], 0
+        while True:
+            page = self.store.search(
+                HANDOFFS, filter={"status": status}, limit=_PAGE, offset=offset
+            )
+            found += [(item.key, dict(item.value)) for item in page]
+            if len(page) < _PAGE:
+                return found
+            offset += _PAGE
 
     def _record(self, handoff_id: str) -> dict[str, Any] | None:
         item = self.store.get(HANDOFFS, handoff_id)

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import ConfigError
 from agent.state import TriggerHit, TriggerKind
+
+Channel = Literal["chat", "email", "voice", "social"]
 
 _GLOB = frozenset("*?[")
 
@@ -39,6 +41,9 @@ class RoutingRule(BaseModel):
     """The handoff's intent is one of these (``returns``, ``shipping``, ``refund``, ``order_status``...)."""
     verticals: list[str] = []
     """The conversation's vertical is one of these."""
+    channels: list[Channel] = []
+    """The shopper writes from one of these: ``chat``, ``email``, ``voice``, ``social``
+    (a conversation whose runtime named no channel matches none of them)."""
     tiers: list[str] = []
     """Customer-record tiers, case-insensitive."""
     min_order_value: float | None = None
@@ -55,6 +60,7 @@ class RoutingRule(BaseModel):
             not self.topics or any(_topic_match(p, t) for p in self.topics for t in facts.topics),
             not self.intents or facts.intent in self.intents,
             not self.verticals or facts.vertical in self.verticals,
+            not self.channels or facts.channel in self.channels,
             not self.tiers or (facts.tier or "").casefold() in {t.casefold() for t in self.tiers},
             self.min_order_value is None or (value is not None and value >= self.min_order_value),
             self.max_order_value is None or (value is not None and value < self.max_order_value),
@@ -77,6 +83,8 @@ class RouteFacts:
     intent: str = "other"
     topics: tuple[str, ...] = ()
     vertical: str = "general"
+    channel: str | None = None
+    """chat, email, voice or social; None when the runtime did not say."""
     tier: str | None = None
     order_value: float | None = None
     is_vip: bool = False
@@ -85,7 +93,8 @@ class RouteFacts:
     def of(
         cls, hits: Iterable[TriggerHit], intent: str, topics: Iterable[str], **more: Any
     ) -> RouteFacts:
-        """From trigger hits, intent and topics, plus any of vertical, tier, order_value, is_vip."""
+        """From trigger hits, intent and topics, plus any of vertical, channel, tier,
+        order_value, is_vip."""
         kinds = frozenset(h.kind for h in hits)
         return cls(triggers=kinds, intent=intent, topics=tuple(topics), **more)
 

@@ -23,9 +23,18 @@ _PAGE = 200
 
 PERSONAL: tuple[tuple[str, ...], ...] = (("outbox",), ("inbox",), ("queue_board", "handoffs"))
 """Namespaces whose items are one handoff each (the package: transcript, customer, orders)."""
-JOURNAL: tuple[tuple[str, ...], ...] = (("journal",), ("journal_open",), ("notices",))
-"""Namespaces of the message journal (agent/journal.py): what the shopper wrote and was told,
-one item per message; they go with their conversation, or when they are old."""
+JOURNAL: tuple[tuple[str, ...], ...] = (
+    ("journal",),
+    ("journal_open",),
+    ("notices",),
+    ("feed",),
+    ("webhook_events",),
+    ("ticket_lines",),
+)
+"""Namespaces of the message journal (agent/journal.py), the shopper's feed (agent/feed.py)
+and the helpdesk sync's records (agent/helpdesk/inbound/sync.py: events taken, fingerprints
+of the lines we added to tickets): one item per message or event; they go with their
+conversation, or when they are old."""
 KEPT_REDACTED: tuple[tuple[str, ...], ...] = (("learning",),)
 """Curated knowledge (proposals, audit log): a person's identifiers are cut out, the rest kept."""
 _TIME_FIELDS = ("updated_at", "created_at", "at", "opened_at", "picked_up_at", "closed_at")

@@ -63,6 +63,28 @@ def bench_command(
     repeats: Annotated[
         int, typer.Option(min=3, help="Runs of the one-query embedding comparison.")
     ] = 30,
+    stream_turns: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Answers to time as they stream from a model streaming at a fixed rate, at the "
+            "widget (HTTP) and through the library (0 skips it).",
+        ),
+    ] = 8,
+    service: Annotated[
+        bool,
+        typer.Option(
+            "--service",
+            help="Also the HTTP service: one client over HTTP vs the library, then many "
+            "clients at once (SQLite; PostgreSQL on 127.0.0.1:5432 with one and two processes).",
+        ),
+    ] = False,
+    service_conversations: Annotated[
+        int, typer.Option(min=1, help="Conversations of the service's load run (5 turns each).")
+    ] = 200,
+    service_clients: Annotated[
+        int, typer.Option(min=1, help="Concurrent clients of the service's load run.")
+    ] = 16,
     config: Annotated[
         Path | None,
         typer.Option("--config", "-c", envvar="ESCALATE_CONFIG", help="A store's settings TOML."),
@@ -80,7 +102,10 @@ def bench_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--size") from exc
     options = Options(sizes=tuple(dict.fromkeys(sizes)), rounds=rounds, questions=questions,
-                      repeats=repeats, eval_cases=eval_cases)  # fmt: skip
+                      repeats=repeats, eval_cases=eval_cases, stream_turns=stream_turns,
+                      service=service,
+                      service_conversations=service_conversations,
+                      service_clients=service_clients)  # fmt: skip
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:  # fmt: skip
         tasks: dict[str, TaskID] = {}

@@ -165,12 +165,84 @@ def _model(m: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _stream(s: dict[str, Any]) -> list[Row]:
+    if "skipped" in s:
+        return [Row(measure=f"streamed answer: {s['skipped']}", value=None)]
+    reader = s.get("reader") or {}
+    at = "the widget (HTTP, server-sent events)" if "reader" in s else "the reader"
+    rows = [
+        Row(measure=f"streamed answer: time to the first verified sentence at {at} ÷ the "
+                    "model's time to write it, p50",
+            value=s["ratio_p50"], target=at_most(1.1),
+            absolute=f"widget {s['reader_ms_p50']:g} ms, model {s['model_ms_p50']:g} ms "
+                     f"({s['piece_chars']} characters every {s['interval_ms']:g} ms), "
+                     f"{s['lag_ms_p50']:g} ms after the model wrote it; worst of {s['turns']}: "
+                     f"{s['ratio_max']:.2f}×" + _load(s)),
+    ]  # fmt: skip
+    if reader and "skipped" not in reader:
+        rows.append(Row(
+            measure="… the same turns read through the library (EscalationAgent.stream), p50",
+            value=reader["ratio_p50"],
+            absolute=f"reader {reader['reader_ms_p50']:g} ms, model {reader['model_ms_p50']:g} ms, "
+                     f"{reader['lag_ms_p50']:g} ms after the model wrote it; the sides took turns",
+        ))  # fmt: skip
+    return rows
+
+
+def _load(m: dict[str, Any]) -> str:
+    """The load average before and after a section (the machine is shared)."""
+    load = m.get("load_average")
+    if not load or None in load:
+        return ""
+    return f"; load average {load[0]:g} → {load[1]:g}"
+
+
 def _eval(e: dict[str, Any]) -> list[Row]:
     return [
         Row(measure=f"eval suite, bundled set ({e['cases']} cases): wall time ÷ time in turns",
             value=_ratio(e["seconds"], e["turn_seconds"]),
             absolute=f"{e['cases_per_s']:g} cases/s, {e['turns']} turns in {e['seconds']:g} s"),
     ]  # fmt: skip
+
+
+_LOAD_ROWS = (
+    ("sqlite", "SQLite, one service process"),
+    ("postgres", "PostgreSQL, one service process"),
+    ("postgres_two", "PostgreSQL, two service processes"),
+)
+
+
+def _service(s: dict[str, Any]) -> list[Row]:
+    one = s["single"]
+    rows = [
+        Row(measure="a turn over HTTP ÷ the same turn through the library, p50, one client",
+            value=one["ratio_p50"], target=at_most(1.2),
+            absolute=f"HTTP {one['http_p50_ms']:g} ms, library {one['library_p50_ms']:g} ms "
+                     f"({one['turns']} turns a side in A B B A blocks, caches warm, offline "
+                     f"backend, SQLite"
+                     + (f"; median of the blocks' ratios {one['ratio_block_median']:.2f}×"
+                        if "ratio_block_median" in one else "")
+                     + (f"; means: request {one['http_mean_ms']:g} ms, the turn inside the "
+                        f"server {one['server_turn_mean_ms']:g} ms, library {one['library_mean_ms']:g} ms"
+                        if "server_turn_mean_ms" in one else "")
+                     + _load(one) + ")"),
+    ]  # fmt: skip
+    for key, label in _LOAD_ROWS:
+        m = s.get(key)
+        if m is None:
+            rows.append(Row(measure=f"load, {label}: no PostgreSQL server answered", value=None))
+            continue
+        faults = m["lost"] + m["duplicated"] + m["status_5xx"] + m["transport_errors"]
+        rows.append(Row(
+            measure=f"load, {label}: {m['clients']} clients, {m['conversations']} conversations "
+                    f"× {m['turns_sent'] // max(m['conversations'], 1)} turns: turns lost, "
+                    "duplicated, 5xx or failed",
+            value=faults + m["unfinished"], unit="", target=Target(op="<=", value=0, ci=0),
+            absolute=f"{m['turns_per_s']:g} turns/s ({m.get('vs_one_client', 0):g}× one client), "
+                     f"p50 {m['p50_ms']:g} ms, p95 {m['p95_ms']:g} ms; lost {m['lost']}, "
+                     f"duplicated {m['duplicated']}, 5xx {m['status_5xx']}",
+        ))  # fmt: skip
+    return rows
 
 
 def rows_from(measured: dict[str, Any]) -> list[Row]:
@@ -184,6 +256,10 @@ def rows_from(measured: dict[str, Any]) -> list[Row]:
         rows += _size(size, m)
     if "model" in measured:
         rows += _model(measured["model"])
+    if "stream" in measured:
+        rows += _stream(measured["stream"])
+    if "service" in measured:
+        rows += _service(measured["service"])
     if "eval" in measured:
         rows += _eval(measured["eval"])
     return rows

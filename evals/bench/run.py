@@ -46,6 +46,12 @@ class Options:
     eval_cases: int | None = None
     """Cases of the bundled eval set to play (None: all of them; 0: skip the eval)."""
     model_questions: int = 12
+    stream_turns: int = 8
+    """Answers timed from a model streaming at a fixed rate (0: skip the streaming section)."""
+    service: bool = False
+    """Also the HTTP service (evals.bench.service), on the first KB size."""
+    service_conversations: int = 200
+    service_clients: int = 16
 
 
 def size_label(size: int) -> str:
@@ -62,6 +68,10 @@ def run_bench(
     run.ingest_and_embedding()
     run.measured["sizes"] = {label: run.size(label, kb) for label, kb in kbs.items()}
     run.model(next(iter(kbs.values())))
+    if options.stream_turns:
+        run.streaming(next(iter(kbs.values())))
+    if options.service:
+        run.service(next(iter(kbs.values())))
     if options.eval_cases != 0:
         run.eval_suite()
     return run.measured
@@ -126,6 +136,27 @@ class _Run:
         with self.phase("model calls (mocked endpoint)"), tempfile.TemporaryDirectory() as tmp:
             local = bench_settings(self.settings, kb.folder / "chroma", Path(tmp))
             self.measured["model"] = measure_model(local, asked, kb.learned)
+
+    def streaming(self, kb: BenchKB) -> None:
+        from evals.bench.stream import measure_stream
+
+        asked = faq_questions(count=3) + questions(count=40, handoffs=0)
+        phase = self.phase("streamed answers (a model streaming at a fixed rate)")
+        with phase, tempfile.TemporaryDirectory() as tmp:
+            local = bench_settings(self.settings, kb.folder / "chroma", Path(tmp))
+            want = self.options.stream_turns
+            self.measured["stream"] = measure_stream(local, asked[: 3 * want], want)
+
+    def service(self, kb: BenchKB) -> None:
+        from evals.bench.service import LoadOptions, measure_service
+
+        load = LoadOptions(conversations=self.options.service_conversations,
+                           clients=self.options.service_clients)  # fmt: skip
+        with self.phase("HTTP service"):
+            self.measured["service"] = measure_service(
+                kb.folder / "chroma", questions(count=self.options.questions), load,
+                lambda what, d, t: self.progress(f"service: {what}", d, t),
+            )  # fmt: skip
 
     def eval_suite(self) -> None:
         from evals.bench.throughput import measure_eval

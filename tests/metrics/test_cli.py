@@ -111,3 +111,33 @@ def test_markdown_of_an_empty_report_marks_every_metric_missing():
 )
 def test_durations_read_as_people_say_them(seconds, text):
     assert duration_text(seconds) == text
+
+
+def test_report_shows_channels_and_conversion_once_outcomes_exist(config):
+    from agent.metrics import CommerceOutcome, ConversationStarted, Handoff
+
+    data = config.parent / "data"
+    start = datetime.now(UTC) - timedelta(hours=3)
+    _seed(data, Clock(start))
+    before = runner.invoke(app, ["report", "--config", str(config), "--json"])
+    assert json.loads(before.output)["conversion"] is None
+    assert (
+        "missing (no outcomes recorded)" in runner.invoke(app, ["report", "-c", str(config)]).output
+    )
+    storage = sqlite_storage(str(data / "conversations.sqlite"))
+    try:
+        log = EventLog(storage.store)
+        log.record(ConversationStarted(conversation_id="v1", at=start, channel="voice"))
+        log.record(Handoff(conversation_id="v1", handoff_id="HO-V1", at=start, channel="voice",
+                           conversation_started_at=start, intent="returns", route="general"))  # fmt: skip
+        log.record(CommerceOutcome(conversation_id="v1", kind="purchase", value=80, currency="GBP",
+                                   at=start + timedelta(minutes=30), order_id="V-1"))  # fmt: skip
+    finally:
+        storage.close()
+    after = json.loads(runner.invoke(app, ["report", "-c", str(config), "--json"]).output)
+    assert after["by_channel"]["voice"] == {"count": 1, "total": 1, "value": 1.0}
+    cohort = after["conversion"]["after_handoff"]
+    assert cohort["purchases"] == 1 and cohort["value"] == {"GBP": 80.0}
+    assert cohort["converted"]["count"] == 1
+    table = runner.invoke(app, ["report", "-c", str(config)]).output
+    assert "GBP 80.00 (1 purchase(s))" in table and "Handoff rate by channel" in table

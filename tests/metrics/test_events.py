@@ -96,6 +96,7 @@ def test_the_public_surface_is_pinned():
     assert agent.metrics.__all__ == [
         "AgentMessage",
         "BotAnswered",
+        "CommerceOutcome",
         "ConversationStarted",
         "Event",
         "EventLog",

@@ -12,6 +12,7 @@ from agent.errors import InputError, StorageError
 from agent.metrics import ConversationStarted, EventLog
 from agent.metrics.log import PAGE
 from agent.storage import sqlite_storage
+from tests.fakes import CountingStore
 from tests.metrics.streams import Clock, answered, scenario, started
 
 MIDNIGHT = datetime(2026, 11, 22, tzinfo=UTC)
@@ -132,3 +133,21 @@ def test_a_malformed_stored_event_is_skipped(caplog):
     log.record(started(clock, "c", 10))
     assert [e.conversation_id for e in log.events()] == ["c"]
     assert "malformed" in caplog.text
+
+
+def test_record_all_keeps_each_new_event_once_in_one_read_and_one_write():
+    store = CountingStore()
+    log = EventLog(store)
+    first, second = started(clock, "a", 0), started(clock, "b", 0)
+    assert log.record_all([first, second, first]) == 2
+    assert store.batches == 2  # one read, one write
+    assert log.record_all([first, started(clock, "c", 0)]) == 1  # only c is new
+    assert log.record_all([first]) == 0 and store.batches == 5  # nothing new: no write
+    found = log.events(since=clock(0), until=clock(0) + timedelta(days=1))
+    assert [e.conversation_id for e in found] == ["a", "b", "c"]
+
+
+def test_record_all_on_a_failing_store_logs_and_records_nothing(caplog):
+    with caplog.at_level(logging.ERROR, logger="agent.metrics.log"):
+        assert EventLog(BrokenStore()).record_all([started(clock, "c", 0)]) == 0
+    assert "conversation_started:c" in caplog.text and "disk on fire" in caplog.text

@@ -115,3 +115,20 @@ def test_for_settings_uses_each_queues_typical_handle_time(clock):
     assert board.typical_handle_s["vip"] == 120.0  # wait_minutes 2, no typical_handle_minutes
     with pytest.raises(InputError):
         board.opened("HO-1", "c", "vip", datetime(2026, 1, 1))
+
+
+def test_open_handoffs_are_the_waiting_and_picked_up_ones_oldest_first(board, clock):
+    for n in range(3):
+        board.opened(f"HO-{n}", f"c{n}", "orders" if n % 2 else "billing")
+        clock.tick(seconds=10)
+    board.picked_up("HO-0")
+    board.closed("HO-1")
+    board.opened("HO-3", "c3", "orders")
+    found = board.open_handoffs()
+    assert [(k, r["status"]) for k, r in found] == [
+        ("HO-0", "picked_up"),
+        ("HO-2", "waiting"),
+        ("HO-3", "waiting"),
+    ]
+    clock.tick(hours=13)  # a wait nobody closed for longer than stale_after is retired
+    assert [k for k, _ in board.open_handoffs()] == ["HO-0"]

@@ -6,6 +6,13 @@
 answers from then on (see MODES); ``GET /_calls`` counts the requests. In the ``ok``
 mode a chat completion quotes the first excerpt it was given, with its id, and
 embeddings are a deterministic bag of hashed words (:func:`vector`).
+
+A chat request with ``"stream": true`` is answered as Server-Sent Events, a few characters
+of the draft's JSON per chunk at a fixed rate, then the usage chunk and ``[DONE]``:
+``{"stream": MODE, "stream_interval_s": 0.02, "stream_piece_chars": 6}`` sets how (see
+STREAM_MODES). In ``ok`` the draft quotes the first excerpt's first two sentences, one
+claim each. ``GET /_stream`` tells when the last stream began and when each of its claims
+was complete (``time.monotonic()``, the machine's clock: other processes can compare).
 """
 
 from __future__ import annotations
@@ -34,6 +41,13 @@ MODES = {
     "truncated": "200, Content-Length longer than the body, then the connection closes",
     "slow_stream": "200, the body trickles out a byte every 0.3 s",
     "empty_body": "200 with no body at all",
+}
+STREAM_MODES = {
+    "ok": "streams the draft at the set rate",
+    "bad_second": "the second sentence adds a promise no excerpt makes",
+    "cut": "sentence 1, then the connection closes mid-body",
+    "error": "sentence 1, then an error event",
+    "hang": "sentence 1, then nothing (the connection stays open)",
 }
 DIM = 64
 _EXCERPT = re.compile(r"^\[([^\]\n]+)\] \([^\n]*\)\n([^\n]+)", re.MULTILINE)
@@ -81,6 +95,33 @@ def _good_chat(body: dict[str, Any]) -> dict[str, Any]:
     return _completion(json.dumps({"answerable": True, "sentences": [claim], "note": ""}))
 
 
+def _stream_draft(body: dict[str, Any], mode: str) -> str:
+    """The draft a streamed answer writes: the first excerpt's first two sentences."""
+    excerpt = _EXCERPT.search(body["messages"][-1]["content"])
+    if excerpt is None:
+        return json.dumps({"answerable": False, "sentences": [], "note": "none"})
+    said = _SENTENCE.findall(excerpt.group(2)) or [excerpt.group(2)]
+    if mode == "bad_second":
+        said = [said[0], "We also give every customer a free gift card with each order."]
+    claims = [{"text": t, "citations": [excerpt.group(1)]} for t in said[:2]]
+    return json.dumps({"answerable": True, "sentences": claims, "note": ""})
+
+
+def _sse_chunk(delta: dict[str, Any] | None, usage: dict[str, int] | None = None) -> bytes:
+    chunk: dict[str, Any] = {
+        "id": "chatcmpl-fake-stream",
+        "object": "chat.completion.chunk",
+        "created": 1763700000,
+        "model": "fake-model",
+        "choices": []
+        if delta is None
+        else [{"index": 0, "delta": delta, "finish_reason": None if delta else "stop"}],
+    }
+    if usage is not None:
+        chunk["usage"] = usage
+    return f"data: {json.dumps(chunk)}\n\n".encode()
+
+
 def _good_embeddings(body: dict[str, Any]) -> dict[str, Any]:
     texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
     data = [
@@ -93,6 +134,8 @@ def _good_embeddings(body: dict[str, Any]) -> dict[str, Any]:
 class Handler(BaseHTTPRequestHandler):
     modes: dict[str, str] = {"chat": "ok", "embeddings": "ok"}
     calls: dict[str, int] = {"chat": 0, "embeddings": 0}
+    streaming: dict[str, Any] = {"stream": "ok", "stream_interval_s": 0.02, "stream_piece_chars": 6}
+    last_stream: dict[str, Any] = {}
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         pass
@@ -107,16 +150,21 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/_stream":
+            return self._send(200, json.dumps(Handler.last_stream).encode())
         self._send(200, json.dumps(self.calls).encode())
 
     def do_POST(self) -> None:  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         if self.path == "/_mode":
+            Handler.streaming.update({k: body.pop(k) for k in list(body) if k.startswith("stream")})
             Handler.modes = {**Handler.modes, **body}
             Handler.calls = {"chat": 0, "embeddings": 0}
             return self._send(200, b"{}")
         endpoint = "embeddings" if self.path.endswith("/embeddings") else "chat"
         Handler.calls[endpoint] += 1
+        if endpoint == "chat" and body.get("stream") and Handler.modes["chat"] == "ok":
+            return self._stream(body)
         good = _good_embeddings(body) if endpoint == "embeddings" else _good_chat(body)
         self._fault(Handler.modes[endpoint], good)
 
@@ -159,6 +207,61 @@ class Handler(BaseHTTPRequestHandler):
             self._trickle(json.dumps(good).encode())
         elif mode == "empty_body":
             self._send(200, b"")
+
+    def _stream(self, body: dict[str, Any]) -> None:
+        """A chat completion as Server-Sent Events (chunked, so a cut is seen as one)."""
+        started = time.monotonic()
+        mode = Handler.streaming["stream"]
+        size, pause = (
+            Handler.streaming["stream_piece_chars"],
+            Handler.streaming["stream_interval_s"],
+        )
+        text = _stream_draft(body, mode)
+        pieces = [text[i : i + size] for i in range(0, len(text), size)]
+        Handler.last_stream = {"started": started, "claims_done": [], "pieces": len(pieces)}
+        self.protocol_version = "HTTP/1.1"  # chunked transfer for this response only
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            self._chunk(_sse_chunk({"role": "assistant", "content": ""}))
+            written = ""
+            for n, piece in enumerate(pieces):
+                done = Handler.last_stream["claims_done"]
+                if mode in ("cut", "error", "hang") and (done or n == len(pieces) - 1):
+                    return self._break(mode)  # just after sentence 1 (or before the end)
+                time.sleep(pause)
+                self._chunk(_sse_chunk({"content": piece}))
+                written += piece
+                if written.count('"]}') > len(Handler.last_stream["claims_done"]):
+                    Handler.last_stream["claims_done"].append(time.monotonic())
+            self._chunk(_sse_chunk({}))
+            usage = {
+                "prompt_tokens": 50,
+                "completion_tokens": len(pieces),
+                "total_tokens": 50 + len(pieces),
+            }
+            self._chunk(_sse_chunk(None, usage))
+            self._chunk(b"data: [DONE]\n\n")
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client stopped reading, as it may
+            pass
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _break(self, mode: str) -> None:
+        if mode == "error":
+            error = {"error": {"message": "The server had an error while processing your request.",
+                               "type": "server_error"}}  # fmt: skip
+            self._chunk(f"data: {json.dumps(error)}\n\n".encode())
+            self.wfile.write(b"0\r\n\r\n")
+        elif mode == "hang":
+            time.sleep(600)
+        # "cut": return without the last chunk; the connection closes mid-body
 
     def _trickle(self, data: bytes) -> None:
         self.send_response(200)
