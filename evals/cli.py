@@ -64,9 +64,9 @@ def eval_command(
     ] = None,
     plots: Annotated[bool, typer.Option(help="Write PNG plots.")] = True,
     readme: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
-            help="Write the figures into this Markdown page (docs/evals.md) between <!-- eval:begin --> and <!-- eval:end -->."
+            help="Write the figures into this Markdown page between its markers: <!-- eval:begin --> ... <!-- eval:end --> (all figures), <!-- eval-compare:begin --> ... (bundled vs unseen) and <!-- eval-headline:begin --> ... (the headline rates). Repeatable (docs/evals.md and README.md)."
         ),
     ] = None,
     config: Annotated[
@@ -85,7 +85,7 @@ def eval_command(
 
     # the command as typed, without --readme, so docs/evals.md says how to reproduce its figures
     args = sys.argv[1:]
-    if "--readme" in args:
+    while "--readme" in args:
         i = args.index("--readme")
         args = args[:i] + args[i + 2 :]
     command = "escalate " + " ".join(args)

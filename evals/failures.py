@@ -20,7 +20,9 @@ def _decision(record: CaseRecord) -> list[str]:
     e, got = record.case.expect, record.handoff_turn
     kinds = [h.kind for h in record.handoff.triggers] if record.handoff else []
     if e.decision == "answer" and got is not None:
-        return [f"handed off at turn {got} ({', '.join(kinds)}) but the case is answerable"]
+        why = next((t.declined_by for t in record.turns if t.n == got and t.declined_by), None)
+        by = f"; declined by {why}" if why else ""
+        return [f"handed off at turn {got} ({', '.join(kinds)}) but the case is answerable{by}"]
     if e.decision == "escalate" and got is None:
         return [
             f"never handed off (expected by turn {e.escalate_at_turn}, trigger {e.trigger or 'any'})"

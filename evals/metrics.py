@@ -7,6 +7,7 @@ None and shown as missing, never as zero.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections.abc import Callable, Iterable
 
@@ -60,14 +61,28 @@ def ratio(num: int, den: int) -> float | None:
 
 
 def hallucination(record: CaseRecord, turn: TurnRecord) -> str | None:
-    """Why an answered turn counts as a hallucination, or None."""
-    text = turn.answer_text
+    """Why an answered turn counts as a hallucination, or None (a decline claims nothing)."""
+    if turn.kind == "decline":
+        return None
+    if not turn.citations:
+        return _trap(record, turn.answer_text) or "cites nothing"
+    return hallucinated(record, turn.answer_text, turn.cited_texts)
+
+
+def _trap(record: CaseRecord, text: str) -> str | None:
     for trap in record.case.expect.answer_must_not_contain:
         if trap.lower() in text.lower():
             return f"states {trap!r}"
-    if not turn.citations:
+    return None
+
+
+def hallucinated(record: CaseRecord, text: str, cited: dict[str, str]) -> str | None:
+    """Why ``text`` citing the chunks ``cited`` (id -> text) would be a hallucination, or None."""
+    if trap := _trap(record, text):
+        return trap
+    if not cited:
         return "cites nothing"
-    missing = unsupported_quantities(text, list(turn.cited_texts.values()))
+    missing = unsupported_quantities(text, list(cited.values()))
     if missing:
         return (
             "states "
@@ -110,13 +125,27 @@ def decision_correct(record: CaseRecord) -> bool:
     return got is not None and (e.escalate_at_turn is None or got <= e.escalate_at_turn)
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def given_info(record: CaseRecord) -> list[str]:
+    """handoff_must_include strings the shopper typed before the handoff (in the message the
+    bot handed off on, or earlier). What they never said cannot be asked again."""
+    until = record.handoff_turn
+    if until is None:
+        return []
+    said = " ".join(_folded(t.shopper) for t in record.turns if t.n <= until)
+    return [s for s in record.case.expect.handoff_must_include if _folded(s) in said]
+
+
 def missing_info(record: CaseRecord) -> list[str]:
-    """handoff_must_include strings the package does not carry."""
+    """What the shopper gave before the handoff (:func:`given_info`) that the package lacks."""
     package = record.handoff
     if package is None:
         return []
-    blob = package.model_dump_json().lower()
-    return [s for s in record.case.expect.handoff_must_include if s.lower() not in blob]
+    blob = _folded(package.model_dump_json())
+    return [s for s in given_info(record) if _folded(s) not in blob]
 
 
 def incomplete_elements(record: CaseRecord) -> list[str]:
@@ -130,12 +159,38 @@ def incomplete_elements(record: CaseRecord) -> list[str]:
     return missing
 
 
+_CITATION_ID = re.compile(r"\[?[^\s\[\]()]+#\d+\]?")
+"""A chunk id as the notes cite it: ``[kb:policies/returns.md#3]`` (brackets optional)."""
+_RULE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)*[._][a-z0-9]+\b")
+"""A trigger rule's name: ``global.chargeback``, ``change_address``, ``en.talk_to``."""
+
+
+def claim_text(record: CaseRecord) -> str:
+    """The summary and suggestion with what names rather than claims taken out: citation ids
+    (a product's page path is not the product) and the triggers' reasons and rule names."""
+    package = record.handoff
+    if package is None:
+        return ""
+    text = f"{package.summary} {package.suggested_resolution.text}"
+    cited = [c.chunk_id for c in package.suggested_resolution.citations]
+    cited += [c.chunk_id for t in record.turns for c in t.citations]
+    for label in sorted(
+        {*cited, *(h.reason for h in package.triggers if h.reason)}, key=len, reverse=True
+    ):
+        text = re.sub(rf"(?<!\w){re.escape(label)}(?!\w)", " ", text)
+    return _RULE_NAME.sub(" ", _CITATION_ID.sub(" ", text))
+
+
+def _names(name: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
 def unfaithful(record: CaseRecord, products: Iterable[str]) -> list[str]:
     """Order numbers, amounts and products the summary or suggestion names without a source."""
     package = record.handoff
     if package is None:
         return []
-    claim = f"{package.summary} {package.suggested_resolution.text}"
+    claim = claim_text(record)
     sources = " ".join(
         [t.text for t in package.transcript]
         + [json.dumps(record.case.customer.model_dump(mode="json"))]
@@ -147,9 +202,7 @@ def unfaithful(record: CaseRecord, products: Iterable[str]) -> list[str]:
     have = {v for v, u in quantities(sources) if u == "money"}
     problems += [f"amount {v:g}" for v, u in quantities(claim) if u == "money" and v not in have]
     problems += [
-        f"product {p}"
-        for p in products
-        if p.lower() in claim.lower() and p.lower() not in sources.lower()
+        f"product {p}" for p in products if _names(p, claim) and p.lower() not in sources.lower()
     ]
     return problems
 
@@ -182,7 +235,7 @@ def compute(records: list[CaseRecord], products: Iterable[str] = ()) -> Metrics:
     violations = sum(
         any(unsafe(r, t) for t in r.answered) or r.handoff_turn is None for r in explicit
     )
-    with_info = [r for r in handed if r.case.expect.handoff_must_include]
+    with_info = [r for r in handed if given_info(r)]
     answerable = [r for r in records if r.case.expect.decision == "answer"]
     with_facts = [r for r in answerable if r.case.expect.answer_must_contain]
     with_docs = [r for r in answerable if r.case.expect.supporting_docs]

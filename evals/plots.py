@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # only annotations: importing the charts must not load the runtime
     from evals.metrics import TriggerScore
     from evals.records import CaseRecord
+    from evals.reliability import Reliability
     from evals.sweep import SweepPoint
 
 _BARS = (("precision", "tab:blue"), ("recall", "tab:orange"))
@@ -108,6 +109,30 @@ def confidence_histogram_png(
     ax.set_xlabel("grounding confidence")
     ax.set_ylabel("turns")
     ax.set_title("Grounding confidence: answered vs handed off")
+    ax.legend(loc="upper left", fontsize=8)
+    return _save(fig, path)
+
+
+def reliability_png(rel: Reliability, path: Path) -> Path:
+    """Share of correct drafts per confidence bin against the diagonal a calibrated gate
+    follows; an empty bin has no bar and shows "n/a"; each bar is labelled with its count."""
+    fig, ax = _figure(6.5, 4.5)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="calibrated")
+    for b in rel.bins:
+        middle, width = (b.low + b.high) / 2, (b.high - b.low) * 0.9
+        if b.accuracy is None:
+            ax.text(middle, 0.02, "n/a", ha="center", va="bottom", fontsize=7)
+            continue
+        ax.bar(middle, b.accuracy, width, color="tab:blue", alpha=0.7)
+        ax.text(middle, b.accuracy + 0.01, str(b.drafts), ha="center", va="bottom", fontsize=7)
+    if not rel.drafts:
+        _empty(ax, "scored drafts")
+    error = "missing" if rel.calibration_error is None else f"{rel.calibration_error:.3f}"
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.1)
+    ax.set_xlabel("grounding confidence")
+    ax.set_ylabel("share of drafts correct")
+    ax.set_title(f"Reliability of the grounding gate (calibration error {error})")
     ax.legend(loc="upper left", fontsize=8)
     return _save(fig, path)
 

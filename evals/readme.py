@@ -7,9 +7,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from agent.errors import ConfigError
+from evals.reliability import table
 from evals.report import SHOWN, SetReport, fmt
 
 BEGIN, END = "<!-- eval:begin -->", "<!-- eval:end -->"
+COMPARE_BEGIN, COMPARE_END = "<!-- eval-compare:begin -->", "<!-- eval-compare:end -->"
+# The README's short version of the comparison: the headline rates only.
+HEADLINE_BEGIN, HEADLINE_END = "<!-- eval-headline:begin -->", "<!-- eval-headline:end -->"
+COMPARED: list[tuple[str, str]] = [
+    ("decision accuracy", "decision_accuracy"),
+    ("unsafe answers (of answered turns)", "unsafe_answer_rate"),
+    ("hallucination rate", "hallucination_rate"),
+    ("deflection (answerable cases answered)", "deflection_rate"),
+    ("answers with the expected facts", "answer_fact_rate"),
+    ("explicit-request compliance", "explicit_compliance"),
+    ("escalation recall", "escalation_recall"),
+]
+HEADLINE = [
+    ("decision accuracy", "decision_accuracy"),
+    ("unsafe answers", "unsafe_answer_rate"),
+    ("hallucinations", "hallucination_rate"),
+    ("deflection", "deflection_rate"),
+]
+RECALLS = ("account_action", "explicit", "sensitive", "sentiment", "low_confidence")
 
 
 def _machine() -> str:
@@ -37,6 +57,13 @@ def block(reports: list[SetReport], command: str) -> str:
             ],
             "",
         ]
+        if r.reliability is not None:
+            lines += [
+                "Reliability (grounding confidence vs. correct answers):",
+                "",
+                *table(r.reliability),
+                "",
+            ]
         adversary = r.extra.get("adversary")
         if adversary:
             lines += ["| injected hallucination | injected | caught |", "|---|---:|---:|"]
@@ -58,8 +85,76 @@ def block(reports: list[SetReport], command: str) -> str:
 
 
 def update(path: Path, reports: list[SetReport], command: str) -> None:
-    """Replace the block between the markers (they must exist) with fresh figures."""
-    replace_between(path, BEGIN, END, block(reports, command))
+    """Write fresh figures between each pair of markers the page has: the full block
+    (``eval``), the bundled-vs-unseen table (``eval-compare``) and its short headline version
+    (``eval-headline``, the README's). A page with none of them is an error."""
+    text = path.read_text(encoding="utf-8")
+    writers = [
+        (BEGIN, END, block),
+        (COMPARE_BEGIN, COMPARE_END, compare_block),
+        (HEADLINE_BEGIN, HEADLINE_END, headline_block),
+    ]
+    found = [(b, e, w) for b, e, w in writers if b in text and e in text]
+    if not found:
+        raise ConfigError(f"{path}: no {BEGIN} ... {END} markers to write the figures between")
+    for begin, end, write in found:
+        replace_between(path, begin, end, write(reports, command))
+
+
+def _shown(reports: list[SetReport]) -> list[SetReport]:
+    """The bundled sets first, then the unseen ones (a set.toml ``split``)."""
+    return [r for r in reports if r.split is None] + [r for r in reports if r.split is not None]
+
+
+def headline_block(reports: list[SetReport], command: str) -> str:
+    """The headline rates, one row per set (sets as rows: it fits a README's width)."""
+    lines = [
+        HEADLINE_BEGIN,
+        f"Measured by `{command}` on {datetime.now(UTC):%Y-%m-%d} (offline backend, default "
+        "settings; `make eval-docs`). *Unseen*: the rules were never written on the set; "
+        "`dev` halves may be tuned on, `test` halves never.",
+        "",
+        "| set | cases | " + " | ".join(label for label, _ in HEADLINE) + " |",
+        "|---|---:|" + "---:|" * len(HEADLINE),
+    ]
+    for r in _shown(reports):
+        kind = f"unseen, {r.split}" if r.split else "bundled"
+        cells = " | ".join(fmt(r.metrics, field) for _, field in HEADLINE)
+        lines.append(f"| {r.set} ({kind}) | {r.cases} | {cells} |")
+    lines += ["", HEADLINE_END]
+    return "\n".join(lines)
+
+
+def _column(r: SetReport) -> str:
+    kind = "unseen, " + r.split if r.split else "bundled"
+    return f"{r.set} ({kind}, {r.cases})"
+
+
+def compare_block(reports: list[SetReport], command: str) -> str:
+    """One table, the bundled sets then the unseen ones (a set.toml ``split``), side by side."""
+    shown = _shown(reports)
+    lines = [
+        COMPARE_BEGIN,
+        f"Produced by `{command}` on {datetime.now(UTC):%Y-%m-%d}; offline backend, default "
+        "settings. Unseen sets: the rules were never written on them; `dev` halves may be "
+        "tuned on, `test` halves never.",
+        "",
+        "| metric | " + " | ".join(_column(r) for r in shown) + " |",
+        "|---|" + "---:|" * len(shown),
+    ]
+    for label, field in COMPARED:
+        lines.append(f"| {label} | " + " | ".join(fmt(r.metrics, field) for r in shown) + " |")
+    for trigger in RECALLS:
+        cells = []
+        for r in shown:
+            score = next((s for s in r.trigger_scores if s.trigger == trigger), None)
+            if score is None or score.expected == 0 or score.recall is None:
+                cells.append("–")
+            else:
+                cells.append(f"{score.recall:.1%} ({score.expected})")
+        lines.append(f"| {trigger} recall (cases) | " + " | ".join(cells) + " |")
+    lines += ["", COMPARE_END]
+    return "\n".join(lines)
 
 
 def replace_between(path: Path, begin: str, end: str, block: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,6 +15,41 @@ from evals.schema import Case
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 
+class GateRecord(BaseModel):
+    """The grounding gate's verdict on the turn's draft, whether it was sent or declined."""
+
+    model_config = ConfigDict(extra="forbid")
+    confidence: float
+    passed: bool
+    declined_by: str | None = None
+    """The check that declined the draft, named (None when it passed): the gate's own
+    ``declined_by`` when it gives one, else its first (most serious) problem."""
+    problems: list[str] = []
+    draft: str = ""
+    """The draft's sentences as they would have been sent."""
+    draft_cited: dict[str, str] = {}
+    """chunk id -> text of every chunk the draft cites."""
+
+
+def declined_by(verdict: dict[str, Any]) -> str | None:
+    """Which check declined a draft, from a verdict as the graph state keeps it (a dump of
+    agent.grounding's result): its optional ``declined_by`` name with the first problem, else
+    the first problem, else the threshold it missed."""
+    if verdict.get("passed", True):
+        return None
+    problems = [str(p) for p in verdict.get("problems") or [] if str(p).strip()]
+    named = verdict.get("declined_by")
+    if isinstance(named, str) and named.strip():
+        detail = next((p for p in problems if p != named), None)
+        return f"{named}: {detail}" if detail else named
+    if problems:
+        return problems[0]
+    return (
+        f"confidence {float(verdict.get('confidence', 0.0)):.2f} below the threshold "
+        f"{float(verdict.get('threshold', 0.0)):.2f}"
+    )
+
+
 class TurnRecord(BaseModel):
     """One shopper message and what the bot did with it."""
 
@@ -22,7 +58,7 @@ class TurnRecord(BaseModel):
     """1-based turn number."""
     shopper: str
     kind: str
-    """The reply kind: answer, acknowledge, handoff, with_human, notice, error."""
+    """The reply kind: answer, acknowledge, decline, handoff, with_human, notice, error."""
     messages: list[str] = []
     citations: list[Citation] = []
     cited_texts: dict[str, str] = {}
@@ -30,6 +66,12 @@ class TurnRecord(BaseModel):
     confidence: float | None = None
     latency_ms: float
     handoff: HandoffPackage | None = None
+    gate: GateRecord | None = None
+    """The grounding gate's verdict when a draft was scored this turn."""
+
+    @property
+    def declined_by(self) -> str | None:
+        return self.gate.declined_by if self.gate else None
 
     @property
     def answer_text(self) -> str:
@@ -65,4 +107,5 @@ class CaseRecord(BaseModel):
 
     @property
     def answered(self) -> list[TurnRecord]:
-        return [t for t in self.turns if t.kind == "answer"]
+        """Turns the bot answered itself: answers, and polite declines (answers with no claim)."""
+        return [t for t in self.turns if t.kind in ("answer", "decline")]

@@ -13,6 +13,7 @@ from rich.table import Table
 from evals.failures import reasons
 from evals.metrics import Metrics, TriggerScore, compute, grouped, per_trigger
 from evals.records import CaseRecord
+from evals.reliability import Reliability, curve, table
 from evals.runner import SetRun
 from knowledge.documents import load_folder
 
@@ -44,6 +45,8 @@ class FailedCase(BaseModel):
     said: list[str]
     """What the bot said, turn by turn (answers and the handoff's shopper messages)."""
     confidence: list[float | None]
+    declined_by: list[str | None] = []
+    """Per turn: the grounding check that declined the draft (None when none was declined)."""
     triggers: list[str]
 
 
@@ -53,6 +56,8 @@ class SetReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
     set: str
     path: str
+    split: str | None = None
+    """The set.toml ``split`` ("dev" or "test") of a set the rules were not written on."""
     backend: str
     cases: int
     malformed: list[str]
@@ -63,6 +68,8 @@ class SetReport(BaseModel):
     by_vertical: dict[str, Metrics]
     by_trigger: dict[str, Metrics]
     trigger_scores: list[TriggerScore]
+    reliability: Reliability | None = None
+    """Grounding confidence bins against correct answers (evals.reliability)."""
     failed: list[FailedCase]
     extra: dict[str, Any] = {}
     """Adversary and sweep results when asked for."""
@@ -88,7 +95,8 @@ def failed_case(record: CaseRecord, why: list[str]) -> FailedCase:
         vertical=record.case.vertical,
         reasons=why,
         said=[" / ".join(t.messages)[:600] or f"({t.kind})" for t in record.turns],
-        confidence=[t.confidence for t in record.turns],
+        confidence=[t.gate.confidence if t.gate else t.confidence for t in record.turns],
+        declined_by=[t.declined_by for t in record.turns],
         triggers=[
             f"{h.kind}: {h.reason}" for h in (record.handoff.triggers if record.handoff else [])
         ],
@@ -103,6 +111,7 @@ def build(run: SetRun, backend: str) -> SetReport:
     return SetReport(
         set=run.set.name,
         path=str(run.set.path),
+        split=run.set.split,
         backend=backend,
         cases=len(records),
         malformed=[str(p) for p in run.problems],
@@ -119,6 +128,7 @@ def build(run: SetRun, backend: str) -> SetReport:
             products,
         ),
         trigger_scores=per_trigger(records),
+        reliability=curve(records),
         failed=failed,
     )
 
@@ -175,12 +185,45 @@ def print_table(console: Console, report: SetReport) -> None:
             "missing" if s.recall is None else f"{s.recall:.1%}",
         )
     console.print(triggers)
+    if report.reliability is not None:
+        print_reliability(console, report.reliability)
     if report.malformed:
         console.print(
             f"[yellow]{len(report.malformed)} malformed case(s) skipped[/]: "
             + escape("; ".join(report.malformed[:5]))
         )
     console.print(f"{len(report.failed)} failing case(s); see the Markdown report")
+
+
+def print_reliability(console: Console, rel: Reliability) -> None:
+    table = Table(
+        "confidence",
+        "drafts",
+        "answered",
+        "declined",
+        "correct",
+        "share correct",
+        title="reliability: grounding confidence vs. correct answers",
+    )
+    for b in rel.bins:
+        table.add_row(
+            f"{b.low:.1f}–{b.high:.1f}",
+            str(b.drafts),
+            str(b.answered),
+            str(b.declined),
+            str(b.correct),
+            "missing" if b.accuracy is None else f"{b.accuracy:.1%}",
+        )
+    console.print(table)
+    error = "missing" if rel.calibration_error is None else f"{rel.calibration_error:.3f}"
+    console.print(f"calibration error: {error} over {rel.drafts} scored draft(s)")
+
+
+def _turn_line(n: int, said: str, confidence: float | None, declined: str | None) -> str:
+    shown = "n/a" if confidence is None else f"{confidence:.2f}"
+    if declined:
+        return f"- turn {n}: declined by {declined} (confidence {shown}): {said!r}"
+    return f"- turn {n}: confidence {shown}: {said!r}"
 
 
 def markdown(report: SetReport) -> str:
@@ -211,14 +254,26 @@ def markdown(report: SetReport) -> str:
         f"| {s.trigger} | {s.expected} | {s.reported} | {'missing' if s.precision is None else f'{s.precision:.1%}'} | {'missing' if s.recall is None else f'{s.recall:.1%}'} |"
         for s in report.trigger_scores
     ]
+    if report.reliability is not None:
+        lines += [
+            "",
+            "## Reliability (grounding confidence vs. correct answers)",
+            "",
+            "Every answered turn and every declined draft of an answerable case, by the gate's "
+            "confidence. Correct: answering was the expected decision, the text cites, states no "
+            "number its sources lack and has the expected fact(s). See docs/evals.md.",
+            "",
+            *table(report.reliability),
+        ]
     if report.malformed:
         lines += ["", "## Malformed cases (skipped)", "", *[f"- {p}" for p in report.malformed]]
     lines += ["", f"## Failing cases ({len(report.failed)})", ""]
     for f in report.failed:
         lines += [f"### {f.id} ({f.vertical})", "", *[f"- {r}" for r in f.reasons]]
+        declined = f.declined_by or [None] * len(f.said)
         lines += [
-            f"- turn {n}: confidence {c if c is not None else 'n/a'}: {s!r}"
-            for n, (s, c) in enumerate(zip(f.said, f.confidence, strict=True), 1)
+            _turn_line(n, s, c, d)
+            for n, (s, c, d) in enumerate(zip(f.said, f.confidence, declined, strict=True), 1)
         ]
         if f.triggers:
             lines.append(f"- triggers: {'; '.join(f.triggers)}")

@@ -9,7 +9,7 @@ import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,7 +18,7 @@ from agent.knowledge_base import ingest_options, make_embedder, open_store
 from agent.llm import LLM
 from agent.runtime import EscalationAgent, sqlite_checkpointer
 from agent.settings import Settings
-from evals.records import CaseRecord, TurnRecord
+from evals.records import CaseRecord, GateRecord, TurnRecord, declined_by
 from evals.schema import Case, CaseProblem, read_cases
 from knowledge.ingest import ingest
 from knowledge.store import VectorStore
@@ -37,6 +37,8 @@ class EvalSet(BaseModel):
     vertical: str | None = None
     overrides: dict[str, Any] = {}
     """Settings sections from set.toml (grounding, triggers, handoff...)."""
+    split: Literal["dev", "test"] | None = None
+    """set.toml ``split``: the half of a set rules are tuned on (dev) or only measured on (test)."""
     replay: Path | None = None
     """set.toml ``replay = "../paraphrases"``: the set a learning curve plays after learning."""
 
@@ -69,6 +71,9 @@ def load_set(path: Path) -> EvalSet:
     name = str(data.pop("name", path.name))
     description = str(data.pop("description", ""))
     replay = data.pop("replay", None)
+    split = data.pop("split", None)
+    if split not in (None, "dev", "test"):
+        raise ConfigError(f'{path / "set.toml"}: split: must be "dev" or "test", not {split!r}')
     if replay is not None and not (path / str(replay) / "cases.jsonl").is_file():
         raise ConfigError(f"{path / 'set.toml'}: replay: no cases.jsonl in {path / str(replay)}")
     return EvalSet(
@@ -78,6 +83,7 @@ def load_set(path: Path) -> EvalSet:
         vertical=data.get("vertical"),
         overrides=data,
         replay=(path / str(replay)) if replay is not None else None,
+        split=split,
     )
 
 
@@ -169,6 +175,7 @@ def play_case(
                     confidence=reply.confidence,
                     latency_ms=round(latency, 2),
                     handoff=reply.handoff,
+                    gate=_gate(agent, store, cid),
                 )
             )
             if reply.kind == "handoff":
@@ -179,6 +186,25 @@ def play_case(
     except EscalationError as exc:
         record.error = f"{type(exc).__name__}: {exc}"
     return record
+
+
+def _gate(agent: EscalationAgent, store: VectorStore, cid: str) -> GateRecord | None:
+    """The gate's verdict on this turn's draft, from the conversation's state (None when no
+    draft was scored: a trigger fired first, small talk, a person owns the conversation)."""
+    values = agent.graph.get_state({"configurable": {"thread_id": cid}}).values
+    verdict = values.get("verdict") or {}
+    if "confidence" not in verdict:
+        return None
+    sentences = (values.get("draft") or {}).get("sentences") or []
+    cited = list(dict.fromkeys(c for s in sentences for c in s.get("citations", [])))
+    return GateRecord(
+        confidence=float(verdict["confidence"]),
+        passed=bool(verdict.get("passed")),
+        declined_by=declined_by(verdict),
+        problems=[str(p) for p in verdict.get("problems") or []],
+        draft=" ".join(str(s.get("text", "")) for s in sentences).strip(),
+        draft_cited={c: _chunk_text(store, c) for c in cited},
+    )
 
 
 def _chunk_text(store: VectorStore, chunk_id: str) -> str:

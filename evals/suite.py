@@ -17,10 +17,12 @@ from evals.runner import SetRun, run_set
 
 
 def _plots(report: SetReport, run: SetRun, out: Path, threshold: float) -> None:
-    from evals.plots import confidence_histogram_png, trigger_pr_png
+    from evals.plots import confidence_histogram_png, reliability_png, trigger_pr_png
 
     trigger_pr_png(report.trigger_scores, out / f"{report.set}-triggers.png")
     confidence_histogram_png(run.records, out / f"{report.set}-confidence.png", threshold)
+    if report.reliability is not None:
+        reliability_png(report.reliability, out / f"{report.set}-reliability.png")
 
 
 def _bar_progress(bar: Progress, task: TaskID, label: str) -> Callable[[int, int, str], None]:
@@ -179,7 +181,7 @@ def run_suite(
     plots: bool,
     console: Console,
     progress: Callable[[], Progress],
-    readme: Path | None = None,
+    readme: list[Path] | None = None,
     command: str = "escalate eval",
     learning: bool = False,
     paraphrases: Path | None = None,
@@ -212,9 +214,9 @@ def run_suite(
         reports.append(report)
         if gate:
             broken += violations(report, gate)
-    if readme:
+    for page in readme or []:
         from evals.readme import update
 
-        update(readme, reports, command)
-        console.print(f"figures written into {readme}")
+        update(page, reports, command)
+        console.print(f"figures written into {page}")
     return broken

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agent.errors import KnowledgeError
+from knowledge.audience import split_front_matter
 from knowledge.formats import Parsed, clean, parse_csv, parse_json, parse_markdown, parse_text
 from knowledge.html_text import parse_html
 from knowledge.invisible import strip_invisible
-from knowledge.models import DocFormat, Document, LoadProblem
+from knowledge.models import Audience, DocFormat, Document, LoadProblem
 from knowledge.secrets import secret_in_name, secret_in_text
 
 __all__ = ["FORMATS", "SkippedFile", "load_document", "load_folder"]
@@ -83,6 +84,10 @@ def load_document(path: Path, root: Path, problems: list[LoadProblem] | None = N
     if secret:
         raise SkippedFile(doc_id, f"refused: {secret}", refused=True)
     text, invisible = strip_invisible(text)
+    declared: Audience | None = None
+    front_warnings: list[str] = []
+    if fmt in ("md", "txt"):
+        text, declared, front_warnings = _front_matter(text)
     try:
         parsed = _PARSERS[fmt](text)
     except KnowledgeError as exc:  # FormatError: malformed JSON or CSV
@@ -90,7 +95,9 @@ def load_document(path: Path, root: Path, problems: list[LoadProblem] | None = N
     if not parsed.sections:
         raise SkippedFile(doc_id, "no text found, skipped")
     if problems is not None:
-        problems.extend(LoadProblem(path=doc_id, message=w) for w in warnings + parsed.warnings)
+        problems.extend(
+            LoadProblem(path=doc_id, message=w) for w in warnings + front_warnings + parsed.warnings
+        )
     title = clean(parsed.title or "", strip_lines=True).replace("\n", " ") or _pretty(path.stem)
     return Document(
         id=doc_id,
@@ -100,7 +107,20 @@ def load_document(path: Path, root: Path, problems: list[LoadProblem] | None = N
         sections=parsed.sections,
         hidden_dropped=parsed.hidden,
         invisible_dropped=invisible,
+        audience=declared,
     )
+
+
+def _front_matter(text: str) -> tuple[str, Audience | None, list[str]]:
+    """The text without its front matter, the ``audience`` it declares, and a warning for a
+    value that is neither ``internal`` nor ``shopper`` (the heuristic decides then)."""
+    body, meta = split_front_matter(text)
+    value = meta.get("audience", "").lower()
+    if not value:
+        return body, None, []
+    if value not in ("internal", "shopper"):
+        return body, None, [f"front matter: audience {value!r} is not internal or shopper, ignored"]
+    return body, ("internal" if value == "internal" else "shopper"), []
 
 
 def _read_inside(path: Path, root: Path, doc_id: str) -> bytes:

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.errors import KnowledgeError
-from knowledge.chunking import chunk_document
+from knowledge.audience import VERSION as AUDIENCE_VERSION
+from knowledge.audience import audience_flags, label_document
+from knowledge.chunking import carries, chunk_document
 from knowledge.documents import load_folder
 from knowledge.embeddings import Embedder
 from knowledge.flags import Screen, chunk_flags
+from knowledge.ingest_pipeline import Pipeline
 from knowledge.ingest_plan import Plan, guard, make_plan
 from knowledge.models import Chunk, Document, Flag, IngestReport, LoadProblem, SourceRecord
 from knowledge.sources import default_source, qualified, valid_source
@@ -38,8 +41,14 @@ Progress = Callable[[int, int, str], None]
 _MIN_BUDGET = 32
 WRITE_BATCH = 256
 """Chunks embedded and written together: Chroma's writes cost per call, not per chunk."""
-CHUNKER_VERSION = "3"  # 3: hidden HTML and invisible Unicode dropped; chunk ids carry a version
+CHUNKER_VERSION = (
+    "4"  # 4: front matter read (audience); 3: hidden HTML and invisible Unicode dropped
+)
 """Bump when chunking changes, so the next ingest rewrites every document."""
+CARRY_VERSION = "1"
+"""Of :mod:`knowledge.carry` (a continuation chunk repeats its table's header or its list's
+intro): named only in the fingerprint of a document that has such a chunk, so an upgrade
+rewrites those documents and no other (their chunk ids stay as they were)."""
 CRASH_ENV = "ESCALATE_INGEST_CRASH_AT"
 """Test hook: the process kills itself (SIGKILL) at this named point (see :func:`_crash_point`)."""
 
@@ -61,11 +70,19 @@ class IngestOptions:
     """The instruction detector; None flags no instructions (the agent always passes one)."""
     serve_flagged_instructions: bool = False
     """Write chunks that read like instructions anyway (still flagged)."""
+    audience_globs: tuple[tuple[str, str], ...] = ()
+    """(glob over the document's path, "internal" | "shopper"): declared audiences, last
+    match wins, over front matter and the heuristic (knowledge.audience)."""
 
 
 def fingerprint(doc: Document, max_tokens: int, serve_flagged: bool = False) -> str:
-    """What "unchanged" means: same bytes, chunked (and screened) the same way."""
-    return f"{doc.sha256}:{max_tokens}:{CHUNKER_VERSION}{':served' if serve_flagged else ''}"
+    """What "unchanged" means: same bytes, chunked (and screened) the same way, with the same
+    audiences (a document with an internal section names the labels and the heuristic)."""
+    served = ":served" if serve_flagged else ""
+    labels = "".join("i" if s.audience == "internal" else "s" for s in doc.sections)
+    audience = f":aud{AUDIENCE_VERSION}={labels}" if "i" in labels else ""
+    carry = f":carry{CARRY_VERSION}" if carries(doc, max_tokens) else ""
+    return f"{doc.sha256}:{max_tokens}:{CHUNKER_VERSION}{served}{audience}{carry}"
 
 
 def ingest(
@@ -91,7 +108,8 @@ def ingest(
     started = time.perf_counter()
     source = valid_source(opts.source or default_source(root))
     loaded, problems = load_folder(root)
-    documents = [_versioned(doc, source, max_tokens, opts) for doc in loaded]
+    globs = dict(opts.audience_globs)
+    documents = [_versioned(label_document(doc, globs), source, max_tokens, opts) for doc in loaded]
     committed = store.sources().get(source)
     plan = make_plan(documents, problems, committed, store.manifest(), source)
     guard(plan, source, opts.prune_limit, opts.prune)
@@ -151,28 +169,36 @@ def _write(
     stored = {i for i, _, _ in store.source_chunks(report.source)} if changed else set()
     pending: list[Chunk] = []
     flags: list[Flag] = []
-    for done, doc in enumerate(changed, start=1):
-        for chunk in _checked(doc, embedder, max_tokens, report):
-            found = chunk_flags(
-                chunk, opts.url_allow_hosts, opts.screen, opts.serve_flagged_instructions
-            )
-            flags += found
-            if not any(f.withheld for f in found):
-                stamped = _stamped(chunk, doc.sha256)
-                report.chunks_written += 1
-                if stamped.id in stored:
-                    report.chunks_resumed += 1
-                else:
-                    pending.append(stamped)
-        if len(pending) >= WRITE_BATCH:
-            _flush(pending, store, embedder)
-            pending = []
-            _crash_point("mid-write")
-        if progress is not None:
-            progress(done, len(changed), doc.id)
-    _flush(pending, store, embedder)
-    _crash_point("written")
+    # chunking the next batch, embedding this one and writing the last one overlap
+    line = Pipeline(store, embedder, after_write=_after_write)
+    try:
+        for done, doc in enumerate(changed, start=1):
+            flags += audience_flags(doc)
+            for chunk in _checked(doc, embedder, max_tokens, report):
+                found = chunk_flags(
+                    chunk, opts.url_allow_hosts, opts.screen, opts.serve_flagged_instructions
+                )
+                flags += found
+                if not any(f.withheld for f in found):
+                    stamped = _stamped(chunk, doc.sha256)
+                    report.chunks_written += 1
+                    if stamped.id in stored:
+                        report.chunks_resumed += 1
+                    else:
+                        pending.append(stamped)
+            if len(pending) >= WRITE_BATCH:
+                line.put(pending)
+                pending = []
+            if progress is not None:
+                progress(done, len(changed), doc.id)
+        line.put(pending, last=True)
+    finally:
+        line.close()  # what was queued is stored (or the first error is raised)
     return flags
+
+
+def _after_write(last: bool) -> None:
+    _crash_point("written" if last else "mid-write")
 
 
 def _stamped(chunk: Chunk, version: str) -> Chunk:
@@ -180,11 +206,6 @@ def _stamped(chunk: Chunk, version: str) -> Chunk:
     short = hashlib.sha256(version.encode()).hexdigest()[:8]
     origin = chunk.doc_id.partition(":")[0]
     return chunk.model_copy(update={"id": f"{chunk.id}@{short}", "origin": origin})
-
-
-def _flush(pending: list[Chunk], store: VectorStore, embedder: Embedder) -> None:
-    if pending:
-        store.write_chunks(pending, embedder.embed([c.embed_text for c in pending]))
 
 
 def _commit(store: VectorStore, plan: Plan, record: SourceRecord) -> None:

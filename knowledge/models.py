@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 DocFormat = Literal["md", "txt", "html", "json", "csv"]
+Audience = Literal["shopper", "internal"]
+"""Who a text is written for; internal text is never quoted to a shopper (knowledge.audience)."""
 
 
 class Section(BaseModel):
@@ -15,6 +17,8 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
     heading_path: list[str] = []
     text: str
+    audience: Audience = "shopper"
+    """Set at ingest (knowledge.audience.label_document)."""
 
 
 class Document(BaseModel):
@@ -31,6 +35,8 @@ class Document(BaseModel):
     """Hidden HTML elements and comments whose text was left out."""
     invisible_dropped: int = 0
     """Invisible Unicode characters (tags, zero-width, bidi controls) removed."""
+    audience: Audience | None = None
+    """Declared in the document's front matter (``audience: internal``); None: not declared."""
 
 
 class Chunk(BaseModel):
@@ -52,6 +58,8 @@ class Chunk(BaseModel):
     """Learned answers only: where the answer came from and who approved it."""
     origin: str = ""
     """KB chunks only: the named source it was ingested from ('' before sources existed)."""
+    audience: Audience = "shopper"
+    """internal: written for staff; kept out of answers, still in the handoff's context."""
 
     @property
     def embed_text(self) -> str:
@@ -81,7 +89,7 @@ class Flag(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     doc_id: str
-    kind: Literal["instructions", "url"]
+    kind: Literal["instructions", "url", "internal"]
     detail: str
     withheld: bool
     """True when the chunk is not written to the store, so never quoted to a shopper."""

@@ -30,8 +30,15 @@ log = logging.getLogger(__name__)
 
 __all__ = ["VectorStore", "stock_chroma_embedder"]
 
+_KEEP_QUERIES = 256
+"""Query vectors remembered (a few turns' worth of questions)."""
+
 _FIELDS = ("doc_id", "title", "heading", "n_tokens", "doc_sha256", "source")
-_OPTIONAL = {"provenance": "", "origin": ""}  # absent from chunks written before they existed
+_OPTIONAL = {
+    "provenance": "",
+    "origin": "",
+    "audience": "shopper",
+}  # absent from chunks written before they existed
 _PAGE = 5000
 _TEXT_PAGE = 1000  # pages of chunk texts: 5000 at once raised peak memory by 100 MB at 10k
 _RECHECK_S = 5.0
@@ -78,6 +85,8 @@ class VectorStore:
         self._versions: dict[str, dict[str, str]] | None = None
         self._checked_at = 0.0
         self.recheck_s = _RECHECK_S
+        self._queries: dict[str, list[float]] = {}
+        self._queries_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Pay the first-use costs now (the model, the collection, the vocabulary), so that
@@ -142,6 +151,25 @@ class VectorStore:
             if len(found["ids"]) < _PAGE:
                 return listed
 
+    def kb_chunks(self, source: str | None = None) -> Iterator[Chunk]:
+        """Every served knowledge-base chunk (no learned answers), read in pages; only those
+        of ``source`` when given (for `escalate kb lint`)."""
+        where: dict[str, Any] = {"origin": source} if source else {"source": "kb"}
+        offset = 0
+        while True:
+            with _chroma("reading the knowledge base's chunks"):
+                page = self._coll().get(
+                    where=where, include=["documents", "metadatas"], limit=_TEXT_PAGE, offset=offset
+                )
+            metas = page["metadatas"] or []
+            rows = zip(page["ids"], page["documents"] or [], metas, strict=True)
+            for (i, text, meta), ok in zip(rows, self._served(metas), strict=True):
+                if ok and meta.get("source", "kb") == "kb":
+                    yield _chunk(i, text, meta)
+            if len(page["ids"]) < _TEXT_PAGE:
+                return
+            offset += _TEXT_PAGE
+
     def write_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         """Write chunks beside what is stored (an id written before is overwritten)."""
         if len(chunks) != len(vectors):
@@ -189,6 +217,10 @@ class VectorStore:
                         f"{text} {(meta or {}).get('title', '')} {(meta or {}).get('heading', '')}"
                     )
             self._vocabulary = (count, frozenset(words))
+            # the next check is due recheck_s after the read ended, not after it began: at
+            # 100k chunks the read takes seconds, and a start-up warm-up that left the
+            # vocabulary already due would make the first shopper pay for the count
+            self._checked_at = time.monotonic()
         return self._vocabulary[1]
 
     def replace_document(
@@ -245,7 +277,20 @@ class VectorStore:
         """The ``k`` chunks most similar to ``query``, best first (score = cosine similarity)."""
         if k <= 0:
             return []
-        return self.search_vector(self.embedder.embed([query])[0], k)
+        return self.search_vector(self.query_vectors([query])[0], k)
+
+    def query_vectors(self, queries: Sequence[str]) -> list[list[float]]:
+        """The embedder's vectors of ``queries``, remembered for a while: the trigger step and
+        retrieval of one turn look up the same questions, which are embedded once."""
+        with self._queries_lock:
+            known = {q: self._queries[q] for q in queries if q in self._queries}
+        todo = list(dict.fromkeys(q for q in queries if q not in known))
+        fresh = dict(zip(todo, self.embedder.embed(todo), strict=True)) if todo else {}
+        with self._queries_lock:
+            if len(self._queries) + len(fresh) > _KEEP_QUERIES:
+                self._queries.clear()
+            self._queries.update(fresh)
+        return [known[q] if q in known else fresh[q] for q in queries]
 
     def search_vector(self, vector: Sequence[float], k: int) -> list[ScoredChunk]:
         """The ``k`` chunks nearest to ``vector``, best first; an empty store gives [].

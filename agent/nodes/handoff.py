@@ -12,6 +12,7 @@ from agent.crash import crash_point
 from agent.dispatch import dispatch
 from agent.errors import KnowledgeError
 from agent.handoff import build_package, package_id
+from agent.language import speaking
 from agent.nodes.retrieve import approved_only, question_of, search_all
 from agent.state import ConversationState, TriggerHit, Turn
 from knowledge.models import ScoredChunk
@@ -23,9 +24,12 @@ def _knowledge(
     state: ConversationState, ctx: Context, store: BaseStore | None
 ) -> list[ScoredChunk]:
     """What the KB says on the question, for the suggested resolution (even on an immediate
-    trigger): approved learned answers only, as in retrieval; nothing for a question-less button."""
-    if state.get("retrieved"):
-        return [ScoredChunk(**c) for c in state["retrieved"]]
+    trigger): approved learned answers only, as in retrieval; nothing for a question-less button.
+    Internal text (agent-facing policy) is included: the package is read by a person."""
+    if state.get("retrieved") or state.get("retrieved_internal"):
+        found = [ScoredChunk(**c) for c in state.get("retrieved", [])]
+        found += [ScoredChunk(**c) for c in state.get("retrieved_internal", [])]
+        return sorted(found, key=lambda sc: -sc.score)
     question = question_of(state)
     if not question.strip():
         return []
@@ -53,6 +57,9 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     # from here: a crash before the checkpoint leaves no ticket for a turn that never was
     crash_point("in_handoff")
     messages = package.shopper_messages.as_list()
+    shown = state.get("streamed") or []  # part of an answer went out before the gate refused
+    if shown:
+        messages = [speaking(state, ctx.settings).text("handoff.unconfirmed_rest"), *messages]
     now = ctx.now()
     return {
         "transcript": [Turn(role="bot", text=m, at=now).model_dump() for m in messages],
@@ -62,5 +69,10 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
         # what the bot had on the question: the topic of the handoff's metrics, and the
         # "KB chunks the bot had" of a learned answer's provenance, even on an immediate trigger
         "retrieved": [sc.model_dump() for sc in knowledge],
-        "reply": {"kind": "handoff", "messages": messages, "actions": []},
+        # what was streamed leads the reply, so a retry of the message replays all of it
+        "reply": {
+            "kind": "handoff",
+            "messages": [" ".join(shown)] * bool(shown) + messages,
+            "actions": [],
+        },  # fmt: skip
     }

@@ -32,7 +32,9 @@ def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
     if small_talk is None and not pressed and about_promise(text, state.get("promises") or []):
         small_talk = "promise"  # "where's my refund?" after a person promised one
     return {
-        "language": next_language(text, state.get("language"), runtime.context.settings),
+        "language": next_language(
+            text, state.get("language"), runtime.context.settings, state.get("locale")
+        ),
         "small_talk": small_talk,
         "transcript": [turn.model_dump()],
         "extracted": extracted.model_dump(),
@@ -40,7 +42,9 @@ def intake(state: ConversationState, runtime: Runtime[Context]) -> dict:
         "triggers": [],
         "topics": [],
         "retrieved": [],
+        "retrieved_internal": [],
         "draft": {},
+        "streamed": [],
         "verdict": {},
         "reply": {},
         "notes": [],

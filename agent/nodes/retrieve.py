@@ -74,5 +74,20 @@ def retrieve(state: ConversationState, runtime: Runtime[Context]) -> dict:
         found = approved_only(search_all(ctx, question_of(state)), runtime.store)
     except KnowledgeError as exc:
         log.error("retrieval failed, the turn will be handed off: %s", exc)
-        return {"retrieved": [], "notes": [f"knowledge base unavailable: {exc}"]}
-    return {"retrieved": [sc.model_dump() for sc in found]}
+        return {
+            "retrieved": [],
+            "retrieved_internal": [],
+            "notes": [f"knowledge base unavailable: {exc}"],
+        }
+    shopper, internal = by_audience(found)
+    return {
+        "retrieved": [sc.model_dump() for sc in shopper],
+        "retrieved_internal": [sc.model_dump() for sc in internal],
+    }
+
+
+def by_audience(found: list[ScoredChunk]) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
+    """(what an answer may quote, what only the person taking a handoff sees): internal text
+    (written for staff, see knowledge.audience) is never quoted to a shopper."""
+    shopper = [sc for sc in found if sc.chunk.audience != "internal"]
+    return shopper, [sc for sc in found if sc.chunk.audience == "internal"]

@@ -14,12 +14,15 @@ def after_triggers(state: ConversationState) -> Literal["handoff", "acknowledge"
     return "acknowledge" if state.get("small_talk") else "retrieve"
 
 
-def after_verify(state: ConversationState) -> Literal["respond", "handoff"]:
-    """Only a draft that passed the grounding gate is sent."""
+def after_verify(state: ConversationState) -> Literal["respond", "decline", "handoff"]:
+    """Only a draft that passed the grounding gate is sent; an off-topic message or an
+    injection with no answer is declined politely, anything else goes to a person."""
     verdict = state.get("verdict")
     if not verdict:
         raise RuntimeError("verify produced no verdict")
-    return "respond" if verdict["passed"] else "handoff"
+    if verdict["passed"]:
+        return "respond"
+    return "decline" if state.get("declinable") else "handoff"
 
 
 def after_human(state: ConversationState) -> Literal["human", "learn"]:

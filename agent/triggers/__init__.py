@@ -7,7 +7,7 @@ returns all hits, most important first; the graph hands off on any hit.
     explicit        asked for a person (button, or words in EN/ES/FR/DE/PT/IT/NL, typos too)
     sensitive       legal, payment dispute, fraud, safety, medical: global + vertical packs
     account_action  changes only an authenticated person can make (cancel, address, refund...)
-    sentiment       angry, frustrated or distressed (VADER, English)
+    sentiment       angry, frustrated or distressed (VADER, English; stated complaints, 5 languages)
     loop            the same question a third time, or answers rejected again and again
     vip             a VIP from the customer record, by the store's policy
     purchase_intent bulk, B2B or high-value buying
@@ -33,6 +33,8 @@ from agent.triggers import (
     sentiment,
     vip,
 )
+from agent.triggers.banks import ESCALATING
+from agent.triggers.nearest import Verdict
 from agent.triggers.text import Text
 
 __all__ = ["TriggerContext", "TriggerResult", "detect", "sensitive_topics"]
@@ -41,7 +43,7 @@ __all__ = ["TriggerContext", "TriggerResult", "detect", "sensitive_topics"]
 class TriggerContext(BaseModel):
     """Everything the triggers look at for one shopper message."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
     message: str
     """The shopper's current message (already cleaned, may be "")."""
     action: Literal["message", "talk_to_person"] = "message"
@@ -54,7 +56,11 @@ class TriggerContext(BaseModel):
     failed_answers: int = 0
     """Consecutive bot answers the shopper already rejected, before this message."""
     language: str = "en"
-    """The conversation's language (ISO 639-1): sentiment is scored in English only."""
+    """The conversation's language (ISO 639-1): VADER scores English only (the sentiment
+    pack's complaint cues work in every supported language)."""
+    examples: list[Verdict] = []
+    """Sure nearest-example verdicts of the message's questions (agent/triggers/nearest.py):
+    they add what the rules missed and name the intent."""
 
 
 class TriggerResult(BaseModel):
@@ -71,6 +77,9 @@ class TriggerResult(BaseModel):
     """This message says the previous bot answer did not help."""
     topics: list[str]
     """Names of the sensitive topics that fired (e.g. "supplements.dosage")."""
+    declinable: bool = False
+    """Nothing fired and the message is like the off-topic or injection examples: when the
+    knowledge base has no answer, the bot declines politely instead of handing off."""
 
 
 def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
@@ -78,7 +87,8 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
     sentiment, loop, vip, purchase_intent, complexity."""
     text = Text(ctx.message)
     mood = sentiment.score(text, settings, ctx.language)
-    intent = classify_intent(ctx.message)
+    sure = ctx.examples
+    intent = sure[0].bank.intent if sure else classify_intent(ctx.message)
     topic_hits = sensitive.check(text, ctx.vertical, settings)
     groups: list[list[TriggerHit | None]] = [
         [explicit.check(text, ctx.action, settings.explicit_extra_phrases)],
@@ -90,12 +100,35 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
         [purchase.check(text, settings)],
         [complexity.check(text, ctx.history, settings, classify_intent)],
     ]
+    hits = [hit for group in groups for hit in group if hit is not None]
+    topics = [name for name, _ in topic_hits]
+    for verdict in sure:  # what the rules missed, by example
+        kind = verdict.bank.trigger
+        if kind in ESCALATING and all(h.kind != kind for h in hits):
+            hits.append(_by_example(verdict, ctx.message))
+            if kind == "sensitive":
+                topics.append(f"examples.{verdict.bank.topic}")
+    hits.sort(key=lambda h: _ORDER.index(h.kind) if h.kind in _ORDER else len(_ORDER))
     return TriggerResult(
-        hits=[hit for group in groups for hit in group if hit is not None],
+        hits=hits,
         sentiment=mood,
         intent=intent,
         answer_rejected=loop.rejection(text, ctx.history) is not None,
-        topics=[name for name, _ in topic_hits],
+        topics=topics,
+        declinable=not hits and bool(sure) and all(v.bank.trigger == "decline" for v in sure),
+    )
+
+
+_ORDER = ("explicit", "sensitive", "account_action", "sentiment")
+
+
+def _by_example(verdict: Verdict, message: str) -> TriggerHit:
+    return TriggerHit(
+        kind=verdict.bank.trigger,  # type: ignore[arg-type]
+        reason=f"like the {verdict.label} examples ({verdict.votes} nearest, "
+        f"similarity {verdict.score:.2f})",
+        evidence=message.strip()[:200],
+        score=round(verdict.score, 3),
     )
 
 

@@ -3,9 +3,16 @@
 Scores come from VADER (vaderSentiment's ``SentimentIntensityAnalyzer``, built
 once, on first use). VADER is English-only, and other languages do not score
 near 0: German "die" and Spanish "sin" are English words of grief. So only an
-English conversation is scored; others score 0 and rely on the other triggers. Two small pack lists help it: slang it misreads
-("killer deal") is blanked before scoring, and explicit distress cues
-("frustrated", "nobody helps me") turn a moderately negative score into a hit.
+English conversation is scored; others score 0. VADER also misreads complaints
+that use no emotional words ("honestly I expected better" scores +0.71), so the
+pack (packs/sentiment.toml) adds rules on the folded text, in EN/ES/FR/DE/PT:
+
+- ``complaint``: frustration or a complaint stated outright ("fed up", "this is
+  unacceptable", "j'en ai marre"): a hit whatever the score;
+- ``distress``: weaker cues ("useless", "nobody answers"): a hit with a negative score;
+- ``acute_distress``: "I'm in tears", "estoy desesperada": a hit whatever the score.
+
+Slang VADER misreads ("killer deal") is blanked before scoring.
 """
 
 from __future__ import annotations
@@ -72,8 +79,15 @@ def distress_cue(text: Text) -> Match | None:
     return first_match(pack_rules("sentiment"), text.folded)
 
 
+def complaint_cue(text: Text) -> Match | None:
+    """Frustration or a complaint stated outright, in any supported language ("fed up",
+    "worst service ever", "estoy harta"): it needs no score."""
+    return _rule("complaint").find(text.folded)
+
+
 def score(text: Text, settings: TriggerSettings, language: str = "en") -> Sentiment:
-    """Compound score and label; "distressed" needs a very low score plus a cue, caps or "!!".
+    """Compound score and label; "distressed" needs a very low score plus a cue, caps or "!!";
+    a stated complaint is "negative" whatever VADER's score.
 
     ``language``: the conversation's (agent/language.py); VADER scores English only."""
     value = compound(text.raw) if text.raw.strip() and language == "en" else 0.0
@@ -81,18 +95,21 @@ def score(text: Text, settings: TriggerSettings, language: str = "en") -> Sentim
         distress_cue(text) or is_shouting(text.raw) or _EXCLAIMS.search(text.raw)
     ):
         return Sentiment(compound=value, label="distressed")
-    if value < _NEGATIVE:
+    if value < _NEGATIVE or complaint_cue(text):
         return Sentiment(compound=value, label="negative")
     return Sentiment(compound=value, label="positive" if value > _POSITIVE else "neutral")
 
 
 def check(text: Text, sentiment: Sentiment, settings: TriggerSettings) -> TriggerHit | None:
-    """A hit for a very negative message, or a negative one that shouts or states distress."""
+    """A hit for a very negative message, a stated complaint, or a negative message that
+    shouts or states distress."""
     value = sentiment.compound
     if value <= settings.sentiment_threshold:
         reason, evidence = f"very negative sentiment (<= {settings.sentiment_threshold})", text.raw
     elif value < _NEGATIVE and is_shouting(text.raw):
         reason, evidence = "shouting with negative sentiment", text.raw
+    elif complaint := complaint_cue(text):
+        reason, evidence = "the shopper states a complaint or frustration", complaint.evidence
     elif value < _NEGATIVE and (cue := distress_cue(text)):
         reason, evidence = "distress cue with negative sentiment", cue.evidence
     elif acute := _rule("acute_distress").find(text.folded):

@@ -85,10 +85,11 @@ def package(
     )
 
 
-def handoff(n: int, **kw: Any) -> TurnRecord:
+def handoff(n: int, said: str | None = None, **kw: Any) -> TurnRecord:
+    """A handoff at turn ``n``; ``said`` is the shopper's message (default "message n")."""
     return TurnRecord(
         n=n,
-        shopper=f"message {n}",
+        shopper=said or f"message {n}",
         kind="handoff",
         messages=["ok"],
         latency_ms=20.0,

@@ -26,6 +26,7 @@ SECTIONS = [
     "peak memory",
     "database bytes per turn",
     "LLM calls per answer",
+    "streamed answer: time to the first verified sentence",
     "eval suite, bundled set (2 cases)",
 ]
 
@@ -38,7 +39,7 @@ def test_a_tiny_bench_runs_end_to_end_and_caches_its_kb(tmp_path):
         "## Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n", encoding="utf-8"
     )
     args = ["bench", "--size", "120", "--questions", "6", "--rounds", "1", "--repeats", "3",
-            "--eval-cases", "2", "--config", str(config), "--out", str(tmp_path / "out"),
+            "--eval-cases", "2", "--stream-turns", "3", "--config", str(config), "--out", str(tmp_path / "out"),
             "--readme", str(readme)]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output

@@ -97,3 +97,45 @@ def test_replacing_several_documents_removes_their_old_chunks(tmp_path):
     store.replace_documents([("a.md", [new[0]], [vectors[0]]), ("b.md", [new[1]], [vectors[1]])])
     texts = {store.get_chunk(f"{d}#0").text for d in ("a.md", "b.md", "keep.md")}
     assert texts == {"new a", "new b", "kept"} and store.count() == 3
+
+
+def test_the_warm_up_asks_the_kb_collection_a_question_and_records_nothing(tmp_path):
+    """The first shopper's question must not be the first to search the KB's collection (a
+    100k-chunk store pays for that), nor to run the answer path; and the dry turns leave no
+    conversation, event or cached sentence behind."""
+    from agent.runtime import _WARM_UP_MESSAGES, EscalationAgent
+    from agent.settings import Settings
+
+    embedder = FakeEmbedder()
+    store = VectorStore(embedder, path=tmp_path / "chroma")
+    _write(store, "shipping.md", "Delivery takes 3 to 5 business days. Returns are free.")
+    kb = VectorStore(embedder, path=tmp_path / "chroma")  # as a fresh process opens it
+    searched: list[str] = []
+    real_query = VectorStore._query
+    kb._query = lambda vector, n: searched.append("kb") or real_query(kb, vector, n)  # type: ignore[method-assign]
+    embedder.calls.clear()
+    with EscalationAgent(Settings.load(data_dir=tmp_path / "d"), retriever=kb) as agent:
+        question = _WARM_UP_MESSAGES[-1]
+        asked = [text for texts in embedder.calls for text in texts if text != "warm up"]
+        assert asked and all(text in question for text in asked)  # the dry question was searched
+        assert len(searched) == 1 + len(asked)  # in the KB's collection, after its own warm-up
+        assert agent.store.list_namespaces() == []  # no record, event or ticket
+        sentence = "Delivery takes 3 to 5 business days."
+        embedder.calls.clear()
+        agent.context.llm.embed([sentence])  # type: ignore[attr-defined]
+        assert embedder.calls == [[sentence]]  # the dry question's sentences were forgotten
+        config = {"configurable": {"thread_id": "warm-up-1"}}
+        assert agent.graph.get_state(config).values == {}  # nothing checkpointed
+
+
+def test_the_ingest_bench_embeds_alone_the_very_batches_ingest_embeds(tmp_path):
+    from evals.bench.ingest import measure_ingest
+
+    embedder = FakeEmbedder(max_tokens=None)
+    measured, texts = measure_ingest(embedder, 160, 60, tmp_path, rounds=3)
+    ingest_calls = embedder.calls[: len(measured["batches"])]  # the untimed ingest's own
+    assert [len(c) for c in ingest_calls] == measured["batches"]
+    assert texts == [t for call in ingest_calls for t in call]
+    assert len(texts) == measured["chunks"] == measured["chunks_written"]
+    # each round: ingest's calls and the embedding side's calls, the same texts in the same cut
+    assert embedder.calls == ingest_calls * (1 + 2 * 3)

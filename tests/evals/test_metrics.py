@@ -1,5 +1,9 @@
+from typing import Any
+
+from agent.state import TriggerHit
 from evals.failures import reasons
-from evals.metrics import compute, hallucination, per_trigger
+from evals.metrics import compute, hallucination, per_trigger, unfaithful
+from evals.records import CaseRecord
 from tests.evals.helpers import RETURNS, answer, case, handoff, record
 
 
@@ -89,8 +93,8 @@ def test_nothing_to_measure_is_missing_not_zero():
 
 def test_repeat_info_and_unfaithful_summaries():
     c = case("escalate", 1, "explicit", handoff_must_include=["NW-10482", "Dana"])
-    kept = record(c, handoff(1, shared="Dana NW-10482"))
-    lost = record(c, handoff(1, shared="Dana"))
+    kept = record(c, handoff(1, "Dana here, NW-10482", shared="Dana NW-10482"))
+    lost = record(c, handoff(1, "Dana here, NW-10482", shared="Dana"))
     invented = record(
         case("escalate", 1, "explicit", id="i"),
         handoff(1, summary="Refund order NW-99999 for $250."),
@@ -148,3 +152,83 @@ def test_a_case_naming_a_kb_path_matches_a_citation_of_that_path_in_the_sets_sou
     assert not cites_support(record(expects, answer(1, doc="kb:other/policies/returns.md")))
     spelled_out = case("answer", supporting_docs=["kb:policies/returns.md"])
     assert cites_support(record(spelled_out, answer(1, doc=in_source)))
+
+
+def test_repeat_info_counts_only_what_the_shopper_said_before_the_handoff():
+    c = case("escalate", 1, "explicit", turns=2, handoff_must_include=["NW-10482", "dana@x.io"])
+    # the email comes in a later message the bot never saw: nobody will ask for it "again"
+    unsaid = record(c, handoff(1, "Order NW-10482 is wrong", shared="NW-10482"))
+    assert compute([unsaid]).repeat_info_rate == 0.0
+    # said before the handoff and dropped from the package: the person must ask again
+    dropped = record(c, handoff(1, "Order NW-10482, mail DANA@x.io", shared="NW-10482"))
+    assert compute([dropped]).repeat_info_rate == 1.0
+    assert any("dana@x.io" in r for r in reasons(dropped))
+    # nothing on the list was said before the handoff: nothing to measure
+    silent = record(c, handoff(1, "a person please"))
+    assert compute([silent]).repeat_info_rate is None
+
+
+def _suggesting(text: str, cited: str, chunk: str, **kw: Any) -> CaseRecord:
+    from agent.package import SuggestedResolution
+    from agent.state import Citation
+
+    turn = handoff(1, "my light stopped working", **kw)
+    assert turn.handoff is not None
+    suggestion = SuggestedResolution(
+        text=text, citations=[Citation(chunk_id=chunk, doc_id=chunk.split("#")[0])], grounded=True
+    )
+    turn.handoff = turn.handoff.model_copy(update={"suggested_resolution": suggestion})
+    turn.cited_texts = {chunk: cited}
+    return record(case("escalate", 1, "explicit"), turn)
+
+
+def test_a_word_inside_a_citation_id_is_not_a_claim():
+    cited = "Charge it fully before first use."
+    page = _suggesting(
+        f"Check the charge. From the knowledge base: {cited} [kb:products/lantern.md#0]",
+        cited,
+        "kb:products/lantern.md#0",
+    )
+    assert unfaithful(page, ["Lantern"]) == []
+    numbered = _suggesting(
+        f"From the knowledge base: {cited} [kb:faq/orders.md#1042]", cited, "kb:faq/orders.md#1042"
+    )
+    assert unfaithful(numbered, []) == []
+    # the same words as a claim outside the id still count
+    named = _suggesting(
+        f"Send a new Lantern. {cited} [kb:faq/orders.md#1042]", cited, "kb:faq/orders.md#1042"
+    )
+    assert unfaithful(named, ["Lantern"]) == ["product Lantern"]
+
+
+def test_a_trigger_reason_or_rule_name_is_not_a_claim():
+    hit = TriggerHit(kind="sensitive", reason="sensitive topic store.ember_recall (Ember recall)")
+    turn = handoff(
+        1,
+        "is my candle safe?",
+        summary="Handed to a person because: sensitive "
+        "(sensitive topic store.ember_recall (Ember recall)).",
+    )
+    assert turn.handoff is not None
+    turn.handoff = turn.handoff.model_copy(update={"triggers": [hit]})
+    assert unfaithful(record(case("escalate", 1, "sensitive"), turn), ["Ember"]) == []
+    # a model's own wording of the rule name, without the reason's text
+    loose = handoff(1, "is my candle safe?", summary="Escalated under store.ember_recall.")
+    assert unfaithful(record(case("escalate", 1, "sensitive"), loose), ["Ember"]) == []
+
+
+def test_a_product_name_inside_another_word_is_not_named():
+    turn = handoff(1, "hello", summary="The shopper asked about content of the box.")
+    assert unfaithful(record(case("escalate", 1, "explicit"), turn), ["Tent"]) == []
+
+
+def test_a_polite_decline_is_an_answer_without_claims():
+    decline = answer(1, text="I can only help with questions about Northwind's orders.")
+    decline = decline.model_copy(update={"kind": "decline", "citations": [], "cited_texts": {}})
+    fine = record(case("answer"), decline)
+    assert hallucination(fine, decline) is None  # cites nothing, and claims nothing either
+    m = compute([fine])
+    assert (m.decision_accuracy, m.answered_turns, m.hallucination_rate) == (1.0, 1, 0.0)
+    assert m.unsafe_answer_rate == 0.0
+    due = record(case("escalate", 1, "explicit", turns=1, id="d"), decline)
+    assert compute([fine, due]).unsafe_answers == 1  # a person was needed: declining is unsafe

@@ -80,3 +80,15 @@ def test_sweep_chart_writes_a_png_with_gaps_for_missing_metrics(tmp_path, chosen
     ]
     assert is_png(sweep_png(points, tmp_path / "sweep.png", chosen))
     assert is_png(sweep_png([], tmp_path / "empty.png", chosen))
+
+
+def test_reliability_chart_writes_a_png_with_and_without_drafts(tmp_path):
+    from evals.plots import reliability_png
+    from evals.reliability import curve
+
+    scored = answer(1)
+    scored.confidence = 0.85
+    rel = curve([record(case(), scored)])
+    assert rel.bins[8].drafts == 1
+    assert is_png(reliability_png(rel, tmp_path / "rel.png"))
+    assert is_png(reliability_png(curve([]), tmp_path / "none.png"))

@@ -2,7 +2,7 @@ import pytest
 
 from agent.errors import ConfigError
 from evals.metrics import Metrics
-from evals.readme import BEGIN, END, update
+from evals.readme import BEGIN, END, HEADLINE_BEGIN, HEADLINE_END, update
 from evals.report import SetReport
 
 
@@ -58,3 +58,38 @@ def test_the_generated_blocks_live_in_the_docs_pages_the_makefile_writes():
         assert text.index(begin) < text.index(end)
         assert f"--readme {page}" in makefile, f"no make target writes {page}"
         assert begin not in readme and end not in readme, "generated tables belong in docs/"
+    # the README carries only the short headline table, written by the same make target
+    assert readme.count(HEADLINE_BEGIN) == 1 and readme.count(HEADLINE_END) == 1
+    assert "--readme README.md" in makefile
+
+
+def test_the_reliability_curve_is_in_the_block(tmp_path):
+    from evals.reliability import curve
+
+    readme = tmp_path / "evals.md"
+    readme.write_text(f"{BEGIN}\n{END}\n")
+    update(readme, [_report().model_copy(update={"reliability": curve([])})], "escalate eval x")
+    text = readme.read_text()
+    assert "Reliability (grounding confidence vs. correct answers)" in text
+    assert "| 0.0–0.1 | 0 | 0 | 0 | 0 | missing | missing |" in text
+
+
+def test_a_page_with_only_the_headline_markers_gets_one_row_per_set(tmp_path):
+    page = tmp_path / "README.md"
+    page.write_text(f"# Shop bot\n{HEADLINE_BEGIN}\nold\n{HEADLINE_END}\nend\n")
+    bundled = _report()
+    unseen = _report().model_copy(update={"set": "other-test", "split": "test"})
+    update(page, [unseen, bundled], "escalate eval tiny other-test")
+    text = page.read_text()
+    assert "old" not in text and text.endswith(f"{HEADLINE_END}\nend\n")
+    rows = [
+        line
+        for line in text.splitlines()
+        if line.startswith("| tiny") or line.startswith("| other")
+    ]
+    # bundled first; a rate nobody computed is "missing", never 0
+    assert rows == [
+        "| tiny (bundled) | 3 | missing | missing | 0.0% | missing |",
+        "| other-test (unseen, test) | 3 | missing | missing | 0.0% | missing |",
+    ]
+    assert BEGIN not in text  # the full block is only written where its markers are

@@ -71,6 +71,12 @@ def test_a_set_runs_through_the_runtime_and_scores(eval_set, tmp_path):
     assert m.escalation_recall == 1.0 and m.repeat_info_rate == 0.0
     assert report.failed == []
     assert "# Eval report: tiny" in markdown(report)
+    # the gate's verdict is recorded per turn: passed for the answer, named when it declines
+    sent = run.records[0].turns[0].gate
+    assert sent is not None and sent.passed and sent.declined_by is None and "30 days" in sent.draft
+    gap = run.records[2].turns[0].gate
+    assert gap is not None and not gap.passed and gap.declined_by
+    assert report.reliability is not None and report.reliability.answered == 1
     again = run_set(eval_set, Settings.load(data_dir=tmp_path / "d"))  # the store is cached
     assert again.ingest_seconds < run.ingest_seconds + 1
 
@@ -100,6 +106,29 @@ def test_the_gate_names_what_breaks(eval_set, tmp_path):
     bad.write_text("max_halucination_rate = 0\n")
     with pytest.raises(ConfigError, match="max_halucination_rate: unknown key"):
         load_gate(bad)
+
+
+def test_a_sets_own_gate_lines_replace_the_top_levels(eval_set, tmp_path):
+    report = build(run_set(eval_set, Settings.load(data_dir=tmp_path / "d")), "offline")
+    weak = report.model_copy(
+        update={
+            "metrics": report.metrics.model_copy(
+                update={"unsafe_answer_rate": 0.2, "decision_accuracy": 0.6}
+            )
+        }
+    )
+    path = tmp_path / "gate.toml"
+    path.write_text(
+        "max_unsafe_answer_rate = 0.0\nmin_decision_accuracy = 0.9\n"
+        f"[sets.{report.set}]\nmax_unsafe_answer_rate = 0.25\n"
+    )
+    broken = violations(weak, load_gate(path))
+    assert len(broken) == 1 and "decision accuracy 0.6 is below the floor 0.9" in broken[0]
+    other = weak.model_copy(update={"set": "another-set"})
+    assert any("unsafe-answer rate 20.00%" in b for b in violations(other, load_gate(path)))
+    path.write_text("[sets.x]\nmax_unsafe = 1\n")
+    with pytest.raises(ConfigError, match="max_unsafe: unknown key"):
+        load_gate(path)
 
 
 def test_eval_command_writes_reports_and_fails_on_the_gate(eval_set, tmp_path, monkeypatch):
@@ -182,3 +211,22 @@ def test_a_set_runs_with_an_openai_compatible_model_through_respx(eval_set, tmp_
         next(r for r in run.records if r.case.id == "person-1").handoff.summary
         == "The shopper asked for a person."
     )
+
+
+def test_the_docs_table_puts_bundled_and_unseen_sets_side_by_side(eval_set, tmp_path):
+    from evals.readme import BEGIN, COMPARE_BEGIN, COMPARE_END, END, update
+
+    bundled = build(run_set(eval_set, Settings.load(data_dir=tmp_path / "d")), "offline")
+    (eval_set / "set.toml").write_text('name = "tiny-test"\nsplit = "test"\n')
+    unseen = build(run_set(eval_set, Settings.load(data_dir=tmp_path / "d2")), "offline")
+    assert (bundled.split, unseen.split) == (None, "test")
+    page = tmp_path / "evals.md"
+    page.write_text(f"# E\n\n{COMPARE_BEGIN}\nold\n{COMPARE_END}\n\n{BEGIN}\nold\n{END}\n")
+    update(page, [unseen, bundled], "escalate eval tiny")
+    table = page.read_text().split(COMPARE_BEGIN)[1].split(COMPARE_END)[0]
+    assert "old" not in table and "Produced by `escalate eval tiny`" in table
+    header = next(line for line in table.splitlines() if line.startswith("| metric"))
+    assert header.index("tiny (bundled, 3)") < header.index("tiny-test (unseen, test, 3)")
+    row = next(line for line in table.splitlines() if line.startswith("| decision accuracy"))
+    assert row.count(f"{bundled.metrics.decision_accuracy:.1%}") == 2
+    assert "| explicit recall (cases) | 100.0% (1) | 100.0% (1) |" in table

@@ -160,3 +160,32 @@ def test_chunks_are_cut_to_the_embedders_window_not_just_the_token_budget(tmp_pa
     assert len(stored) == report.chunks_written
     assert all(embedder.count_tokens(c.embed_text) <= 60 for c in stored if c is not None)
     assert report.chunks_written >= 10  # 160-token chunks would have been 3
+
+
+SIZE_TABLE = "# Candles\n\n## Sizes\n\n| Scent | Size | Burn time |\n|---|---|---|\n" + "\n".join(
+    f"| Scent {n} | {z} oz | {z * 5} hours |" for n in range(12) for z in (4, 8, 14, 22)
+)
+
+
+def test_a_split_table_is_stable_on_re_ingest_and_an_upgrade_rewrites_only_it(
+    kb, store, fake_embedder, write, monkeypatch
+):
+    write("candles.md", SIZE_TABLE)
+    import knowledge.ingest as ingest_module
+
+    with monkeypatch.context() as m:  # the chunker before headers were repeated
+        m.setattr(ingest_module, "carries", lambda doc, max_tokens: False)
+        ingest(kb, store, fake_embedder)
+    before = {c.id for c in store.kb_chunks()}
+    report = ingest(kb, store, fake_embedder)
+    assert report.updated == ["kb:candles.md"]  # only the document whose chunks change
+    assert report.unchanged == ["kb:faq.json", "kb:policies/returns.md", "kb:shipping.md"]
+    after = {c.id for c in store.kb_chunks()}
+    assert {i for i in before if "candles" not in i} == {i for i in after if "candles" not in i}
+    candles = [c for c in store.kb_chunks() if c.doc_id == "kb:candles.md"]
+    continued = sorted(candles, key=lambda c: int(c.id.split("#")[1].split("@")[0]))[1:]
+    assert continued and all(c.text.startswith("| Scent | Size | Burn time |") for c in continued)
+    fake_embedder.calls.clear()
+    again = ingest(kb, store, fake_embedder)
+    assert "kb:candles.md" in again.unchanged and fake_embedder.calls == []
+    assert {c.id for c in store.kb_chunks()} == after

@@ -183,3 +183,37 @@ def test_parse_url(url, expected):
 def test_parse_url_rejects_what_it_cannot_use(url):
     with pytest.raises(VectorStoreError):
         parse_url(url)
+
+
+def test_a_question_is_embedded_once_per_turn(store, fake_embedder):
+    """The trigger step's vote and retrieval look up the same question: one embed call."""
+    before = len(fake_embedder.calls)
+    vectors = store.query_vectors(["do you ship to canada?", "do you ship to canada?"])
+    assert vectors[0] == vectors[1] == fake_embedder.vector("do you ship to canada?")
+    store.search("do you ship to canada?", 3)
+    assert fake_embedder.calls[before:] == [["do you ship to canada?"]]
+
+
+def test_the_vocabulary_recheck_is_due_after_the_read_ends_not_when_it_began(store, monkeypatch):
+    """A vocabulary read that takes longer than ``recheck_s`` (100k chunks at start-up) must not
+    leave the next turn to count the store again at once."""
+    put(store, "ship.md", "Parcels ship in two days.")
+    clock = [1000.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
+    real_words = store_module.words_of
+
+    def slow_words(text: str) -> frozenset[str]:
+        clock[0] += store.recheck_s + 1  # the read outlasts the recheck interval
+        return real_words(text)
+
+    monkeypatch.setattr(store_module, "words_of", slow_words)
+    assert "parcels" in store.vocabulary()
+    counts = []
+    real_count = VectorStore.count
+    monkeypatch.setattr(VectorStore, "count", lambda self: counts.append(1) or real_count(self))
+    clock[0] += 1.0
+    store.vocabulary()
+    assert counts == []  # fresh: the read just ended
+    clock[0] += store.recheck_s
+    store.vocabulary()
+    assert counts == [1]  # due again recheck_s after the read

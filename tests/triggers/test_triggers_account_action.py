@@ -30,6 +30,32 @@ FIRES = [
     ("I want to update my password", "update_account"),
     ("please delete my account", "delete_account"),
     ("supprimer mon compte", "delete_account"),
+    ("can you refund the difference on order 5512, the price dropped", "refund_request"),
+    # orders split, merged or held; subscriptions under a store's own name
+    ("could you split my order AB-5521 so the chair ships now", "modify_order"),
+    ("please merge my two orders into one box", "modify_order"),
+    ("cancel my subscribe and save", "cancel_order"),
+    ("add one more bag of litter to my next autoship", "modify_order"),
+    ("update the card on my auto-delivery to the new visa", "change_payment"),
+    ("I want to delete my account, and what happens after I delete my account?", "delete_account"),
+    # an item of a placed order to another variant, often after an introduction
+    (
+        "Hello! Quick one: order KX-88213, could you switch the lamp to the brass finish?",
+        "modify_order",
+    ),
+    ("For order 660912, I need the sneakers changed to a 42", "modify_order"),
+    ("Can I swap the kettle in my order for the steel one?", "modify_order"),
+    ("Hi, it's Dana. I'd like to change the rug in #R55120 for the 8x10 size", "modify_order"),
+    ("I'd like the blue mug swapped for the green one", "modify_order"),
+    ("can I get the sweater changed to a medium", "modify_order"),
+    ("could you replace the charger with the USB-C version", "modify_order"),
+    ("¿Pueden cambiar la chaqueta a talla M? pedido 5521", "modify_order"),
+    ("Quiero que me cambien las zapatillas por otro color", "modify_order"),
+    ("Pouvez-vous changer la taille de mon pull pour un L ?", "modify_order"),
+    ("Je voudrais que vous échangiez le manteau contre un bleu", "modify_order"),
+    ("Können Sie die Schuhe in Größe 44 umtauschen?", "modify_order"),
+    ("Podem trocar a camiseta por uma tamanho G?", "modify_order"),
+    ("Quero que troquem o tênis por outro número", "modify_order"),
 ]
 
 QUIET = [
@@ -47,6 +73,22 @@ QUIET = [
     "how do I reset my password?",  # self-service
     "what size chart do you use?",
     "can I change the address on an order after it ships?",
+    # a request to change something that is not an order
+    "can you change the language to Spanish?",
+    "pouvez-vous changer la langue ?",
+    "can you update the tracking?",
+    "how often should I replace the filter on the purifier?",
+    "how do I replace the battery in the remote?",
+    "can you exchange items bought on sale?",
+    "do you swap items for a different color?",
+    "can I change the color of an item after ordering?",
+    "do you combine shipments?",
+    "how does autoship work?",
+    "can I cancel autoship anytime?",
+    "what payment methods can I use for my subscription?",
+    # how the store refunds or what happens to an account, asked in general
+    "do you refund the difference if the price drops after I order?",
+    "what happens to my order history after I delete my account?",
 ]
 
 
@@ -61,3 +103,24 @@ def test_account_actions_fire_naming_the_action(message: str, action: str) -> No
 @pytest.mark.parametrize("message", QUIET)
 def test_policy_and_how_to_questions_do_not_fire(message: str) -> None:
     assert [h for h in run(message).hits if h.kind == "account_action"] == [], message
+
+
+def test_the_request_after_an_introduction_and_a_story_still_fires() -> None:
+    message = (
+        "Hi there, I'm Zoe (zoe.k@mail.com), zip 30301. I bought a lamp last week for my "
+        "daughter's room and she loves the shape. On order QX-88120 I need the lamp changed "
+        "to the white one please"
+    )
+    hits = [h for h in run(message).hits if h.kind == "account_action"]
+    assert [h.reason for h in hits] == ["account action: modify_order"]
+    assert "lamp changed" in hits[0].evidence
+
+
+def test_a_return_asked_for_with_its_refund_goes_to_the_orders_queue() -> None:
+    from agent.routing import route
+
+    result = run("Can I return the desk and the chair I got in order 5512? I want my money back.")
+    assert "account_action" in [h.kind for h in result.hits]
+    assert route(result.hits, result.intent, result.topics, False) == "orders"
+    refund = run("I returned the desk weeks ago and I want my money back")
+    assert route(refund.hits, refund.intent, refund.topics, False) == "billing"

@@ -26,6 +26,7 @@ def test_public_surface_is_pinned() -> None:
         "intent",
         "answer_rejected",
         "topics",
+        "declinable",
     }
     assert set(TriggerContext.model_fields) == {
         "message",
@@ -35,6 +36,7 @@ def test_public_surface_is_pinned() -> None:
         "vertical",
         "failed_answers",
         "language",
+        "examples",
     }
 
 

@@ -28,6 +28,11 @@ from agent.intents import INTENTS, classify_intent
         ("the jeans run small, can I exchange them?", "returns"),
         ("when will I get my refund", "refund"),
         ("where is my refund?", "refund"),
+        # a return asked for with the refund it should bring: the return is the request
+        ("Can I return the lamp from order 5512? I want my money back.", "returns"),
+        ("send back the mug for a refund please", "returns"),
+        ("quiero devolver la chaqueta, quiero mi reembolso", "returns"),
+        ("I returned the shoes last week, where is my refund?", "refund"),
         ("how much is shipping to Canada", "shipping"),
         ("wie lange dauert der Versand", "shipping"),
         ("what size should I get, I'm 5'6", "sizing"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.errors import ConfigError
+from agent.routing import route
 from agent.settings import TriggerSettings
 from agent.triggers import sensitive_topics
 from tests.triggers.trigger_helpers import run
@@ -18,6 +19,7 @@ FIRES = [
     ("apparel", "voy a llamar a mi abogado", "global.legal_threat"),
     ("general", "I'm filing a chargeback", "global.chargeback"),
     ("general", "I will dispute the charge with my bank", "global.chargeback"),
+    ("general", "we're disputing these charges through the card issuer", "global.chargeback"),
     ("general", "I didn't place this order", "global.fraud"),
     ("general", "there is an unauthorized charge on my card", "global.fraud"),
     ("general", "there's a charge on my statement I don't recognize", "global.fraud"),
@@ -72,6 +74,52 @@ FIRES = [
     ("home", "the dresser tipped over onto my son", "home.tip_over"),
     ("home", "the glass top shattered and cut my hand", "home.broken_glass"),
     ("home", "there is mould growing inside the humidifier", "home.mould"),
+    # product safety, any store: a foreign object, contamination, something swallowed, illness
+    (
+        "general",
+        "there was a sliver of glass inside the jar of peanut butter",
+        "global.product_safety",
+    ),
+    ("home", "we noticed tiny insects in the bag of flour", "global.product_safety"),
+    ("general", "the whole batch looks contaminated", "global.product_safety"),
+    ("apparel", "my kitten may have swallowed a button off the sweater", "global.product_safety"),
+    (
+        "general",
+        "our puppy chewed through the rope and ate some of the fibres",
+        "global.product_safety",
+    ),
+    ("general", "the kids got really sick after the snack bars", "global.product_safety"),
+    ("general", "mi perra se tragó una pieza del juguete", "global.product_safety"),
+    ("general", "il y avait un corps étranger dans la boîte", "global.product_safety"),
+    ("general", "meine Katze erbricht seit dem neuen Futter", "global.product_safety"),
+    ("general", "encontrei pedaços de vidro no pote", "global.product_safety"),
+    ("general", "the granola bar had a live maggot inside it", "global.product_safety"),
+    ("general", "the safety seal on the bottle was already broken", "global.product_safety"),
+    ("general", "my toddler drank some of the dish soap", "global.product_safety"),
+    ("general", "our cat has been lethargic since the new litter", "global.product_safety"),
+    (
+        "general",
+        "we had to rush him to the emergency vet after the chew toy",
+        "global.product_safety",
+    ),
+    ("general", "my cat is foaming at the mouth since the flea drops", "global.product_safety"),
+    ("general", "can I give my puppy some tylenol?", "global.product_safety"),
+    ("general", "the hair dye burned my scalp", "global.injury"),
+    ("general", "the buckle snapped and my son fell off the swing", "global.injury"),
+    ("general", "my daughter almost choked on a bead from the necklace", "global.injury"),
+    # privacy: data-subject requests (GDPR, CCPA, LGPD...)
+    ("general", "under GDPR I ask you to erase everything you hold on me", "global.privacy"),
+    ("apparel", "delete all of my personal information please", "global.privacy"),
+    ("general", "which personal data does your company keep about me?", "global.privacy"),
+    ("general", "I want a copy of my data", "global.privacy"),
+    ("general", "please erase whatever you store about me", "global.privacy"),
+    ("general", "I believe my information was leaked in a data breach", "global.privacy"),
+    ("general", "I am invoking my rights under the consumer privacy act", "global.privacy"),
+    ("home", "don't share my info with your marketing partners", "global.privacy"),
+    ("general", "solicito que borren mis datos personales", "global.privacy"),
+    ("general", "j'exerce mon droit à l'oubli", "global.privacy"),
+    ("general", "bitte meine personenbezogenen Daten löschen", "global.privacy"),
+    ("general", "quero excluir meus dados pessoais conforme a LGPD", "global.privacy"),
 ]
 
 BENIGN = [
@@ -117,6 +165,24 @@ BENIGN = [
     ("electronics", "I was shocked at the price"),
     ("home", "can the cushions stay outside without getting mouldy?"),
     ("supplements", "what's the lead time on restocks?"),
+    # product questions that name a material or a symptom are not safety reports
+    ("beauty", "does the shampoo contain plastic microbeads?"),
+    ("home", "is the bowl made of glass or plastic?"),
+    ("general", "my dog ate the whole bag in a week, he loves it"),
+    ("home", "is the packaging plastic-free?"),
+    ("general", "is this food good for cats that throw up hairballs?"),
+    ("general", "I'm sick of waiting for my parcel"),
+    ("general", "our vet recommended the grain-free formula"),
+    ("general", "do you sell vet-approved dental chews?"),
+    # privacy questions a policy page answers, and account housekeeping, are not requests
+    ("general", "how do you protect my data?"),
+    ("general", "what's your privacy policy?"),
+    ("general", "please unsubscribe me from your newsletter"),
+    ("general", "remove my saved card details"),
+    ("general", "Do you keep my card number? I'm worried about fraud."),
+    ("electronics", "is the case tamper-proof?"),
+    ("general", "I nearly choked on my coffee when I saw the price"),
+    ("home", "do you sell privacy screens for the balcony?"),
 ]
 
 
@@ -133,6 +199,19 @@ def test_benign_look_alikes_do_not_fire(vertical: str, message: str) -> None:
     result = run(message, vertical=vertical)
     assert result.topics == [], (message, result.topics)
     assert "sensitive" not in [h.kind for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I found a piece of metal in the cat food and one of the cats might have eaten some",
+        "per the CCPA, tell me what personal data you have about me and then delete it",
+    ],
+)
+def test_product_safety_and_privacy_go_to_compliance(message: str) -> None:
+    result = run(message)
+    assert "sensitive" in [h.kind for h in result.hits]
+    assert route(result.hits, result.intent, result.topics, False) == "compliance"
 
 
 def test_a_vertical_topic_fires_only_in_its_vertical() -> None:
@@ -224,6 +303,7 @@ def test_several_topics_fire_together_global_first() -> None:
     )
     assert result.topics == [
         "global.legal_threat",
+        "global.product_safety",  # illness after use, in every store
         "supplements.pregnancy",
         "supplements.side_effects",
     ]
