@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test eval eval-docs bench bench-ci docs lint clean
+.PHONY: demo test eval eval-docs bench bench-ci docs lint clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +18,25 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
+# The README's and docs/pages.md's screenshots, taken by the browser tests (needs chromium).
+screenshots: $(VENV)/.installed
+	ESCALATE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e
+
 # The gate on the bundled sets; the learning set also plays its learning curve (a case a
 # person must handle that the bot answers after learning breaks the gate).
-eval: $(VENV)/.installed
-	$(BIN)/escalate eval evals/sets/sample-store evals/sets/learning --gate evals/gate.toml \
-		--out eval-report --learning-curve
+# The bundled sets and the sets the rules were never written on (dev and test halves).
+UNSEEN_SETS = evals/sets/tau-retail-dev evals/sets/tau-retail-test \
+	evals/sets/pet-store-dev evals/sets/pet-store-test
 
-# The figures in docs/evals.md: the gate's sets with the adversary and the learning curve.
+eval: $(VENV)/.installed
+	$(BIN)/escalate eval evals/sets/sample-store evals/sets/learning $(UNSEEN_SETS) \
+		--gate evals/gate.toml --out eval-report --learning-curve
+
+# The figures in docs/evals.md and the README's headline table: the gate's sets with the adversary and the learning curve.
 eval-docs: $(VENV)/.installed
-	$(BIN)/escalate eval evals/sets/sample-store evals/sets/learning --gate evals/gate.toml \
-		--out eval-report --adversary --learning-curve --readme docs/evals.md
+	$(BIN)/escalate eval evals/sets/sample-store evals/sets/learning $(UNSEEN_SETS) \
+		--gate evals/gate.toml --out eval-report --adversary --learning-curve \
+		--readme docs/evals.md --readme README.md
 
 # The tables in docs/benchmarks.md: 1k and 10k synthetic KBs (built once, cached under .escalate/bench).
 bench: $(VENV)/.installed

@@ -28,8 +28,7 @@ _AVAILABLE = re.compile(
     r"\b(?:do you|does northwind|do u|can you) (?:sell|offer|have|carry|stock|make|do)\b(?P<a>.*)"
     r"|\b(?:can|could|may) (?:i|we) (?:buy|purchase|order|get)\b(?P<b>.*)"
     r"|\b(?:do|will|would) (?:i|we) get\b(?P<c>.*)"
-    r"|\b(?:is it|it's|its) possible to (?:buy|purchase|order|get)\b(?P<d>.*)"
-    r"|\b(?:is there|are there)\b(?P<e>.*)",
+    r"|\b(?:is it|it's|its) possible to (?:buy|purchase|order|get)\b(?P<d>.*)",
     re.I,
 )
 _PURCHASE = re.compile(
@@ -67,10 +66,36 @@ def _object_words(question: str) -> set[str]:
     }
 
 
+def _mentions(word: str, said: set[str]) -> bool:
+    """``word`` or a word built on it ("charge" in "surcharge", "shipp" for "ship")."""
+    return word in said or any(
+        min(len(word), len(s)) >= 4 and (word in s or s in word) for s in said
+    )
+
+
 def unmet(question: str, quoted: list[str]) -> str | None:
     """Why the quoted sentences cannot answer ``question``, or None if they may."""
+    found = unmet_check(question, quoted)
+    return found[1] if found else None
+
+
+def unmet_check(question: str, quoted: list[str]) -> tuple[str, str] | None:
+    """(check, why) when the quoted sentences cannot answer ``question``: ``answer_type``
+    when they state no answer of the kind asked for (a price, a duration, a size),
+    ``attribute`` when they do not mention the thing asked about; None if they may."""
+    found = _unmet(question, quoted)
+    if found:
+        return ("attribute" if found.startswith("asked whether") else "answer_type"), found
     said = " ".join(quoted)
-    if _PRICE.search(question) and not any(u == "money" for _, u in quantities(said)):
+    kind = expected(question)
+    if kind in ("duration", "measure") and not gives(said, kind):
+        return "answer_type", f"a {kind} was asked and the quote states none"
+    return None
+
+
+def _unmet(question: str, quoted: list[str]) -> str | None:
+    said = " ".join(quoted)
+    if expected(question) == "money" and not any(u == "money" for _, u in quantities(said)):
         return "a price was asked and the quote states none"
     if _WHEN_STOCK.search(question) and not _STOCK.search(said):
         return "a restock time was asked and the quote says nothing about stock"
@@ -80,9 +105,58 @@ def unmet(question: str, quoted: list[str]) -> str | None:
     if _PURCHASE.search(question) and not (_SOLD.search(said) or money):
         return "a purchase was asked about and the quote neither prices nor sells it"
     wanted = _object_words(question)
-    missing = wanted - content_words(said)
+    missing = {w for w in wanted if not _mentions(w, content_words(said))}
     if wanted and missing:
         return (
             f"asked whether we offer {', '.join(sorted(missing))}, which the quote does not mention"
         )
     return None
+
+
+_EXPECT = (
+    ("measure", re.compile(r"\bhow (?:heavy|big|tall|wide|large|much does .{1,30} weigh)\b"
+                           r"|\b(?:weigh|weight|dimensions?|measurements)\b", re.I)),
+    ("money", _PRICE),
+    ("money", re.compile(r"\b(?:price|cost|costs|fee|fees|charge for|surcharge)\b", re.I)),
+    (
+        "duration",
+        re.compile(
+            r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b"
+            r"|\b(?:how soon|how quickly|how fast)\b|\bwithin how\b",
+            re.I,
+        ),
+    ),
+    ("time", re.compile(r"\b(?:what time|which days?|what days?|what hours|when (?:are|is) "
+                        r"(?:you|the \w+) open|opening hours|business hours)\b", re.I)),
+)  # fmt: skip
+_MEASURE = re.compile(
+    r"\d\s?(?:lb|lbs|pounds?|oz|ounces?|kg|g|grams?|ml|l|litres?|liters?|gallons?|gal|in|inch(?:es)?|cm|mm|ft|feet|\")(?![a-z])",
+    re.I,
+)
+_TIME = re.compile(
+    r"\b(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|weekdays?|weekends?|business days?|noon|midnight)\b",
+    re.I,
+)
+_DURATION_UNITS = frozenset("day week month year hour minute".split())
+
+
+def expected(question: str) -> str | None:
+    """The kind of answer ``question`` needs: money, duration, measure, time, or None."""
+    for kind, pattern in _EXPECT:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def gives(text: str, kind: str) -> bool:
+    """Whether ``text`` states an answer of that kind."""
+    if kind == "money":
+        return any(u == "money" for _, u in quantities(text)) or "free" in text.lower()
+    if kind == "duration":
+        return any(u in _DURATION_UNITS for _, u in quantities(text)) or bool(_TIME.search(text))
+    if kind == "measure":
+        return bool(_MEASURE.search(text))
+    if kind == "time":
+        return bool(_TIME.search(text))
+    return True

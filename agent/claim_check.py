@@ -23,9 +23,10 @@ from functools import cache
 
 import snowballstemmer  # type: ignore[import-untyped]
 
-from agent.claims import STOPWORDS, sentences, unsupported_quantities
+from agent.claims import STOPWORDS, unsupported_quantities
 from agent.contacts import contacts, without_contacts
 from agent.numbers import normalise_numbers
+from agent.passages import source_sentences
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -107,7 +108,7 @@ def _flips(claim: str, source: str) -> list[str]:
 
 
 def _source_clauses(sources: Iterable[str]) -> list[str]:
-    return [c for s in sources for sent in sentences(s) for c in clauses(sent)]
+    return [c for s in sources for sent in source_sentences(s) for c in clauses(sent)]
 
 
 def _closest(clause: str, pool: list[str]) -> str | None:
@@ -115,6 +116,15 @@ def _closest(clause: str, pool: list[str]) -> str | None:
     scored = [(len(words & lemmas(c)), -len(c), c) for c in pool]
     best = max(scored, default=None)
     return best[2] if best and best[0] > 0 else None
+
+
+def _tied(clause: str, pool: list[str]) -> list[str]:
+    """The pool's sentences sharing the most words with ``clause`` (none if none share one),
+    shortest first."""
+    words = lemmas(clause)
+    scored = [(len(words & lemmas(c)), c) for c in pool]
+    best = max((n for n, _ in scored), default=0)
+    return sorted((c for n, c in scored if n == best and n > 0), key=len)
 
 
 def _clause_problems(clause: str, given: list[str], glue: AbstractSet[str], one: bool) -> list[str]:
@@ -125,14 +135,17 @@ def _clause_problems(clause: str, given: list[str], glue: AbstractSet[str], one:
     extra = sorted(words - set().union(*(lemmas(s) for s in given)))
     if extra:
         problems.append(f"adds {', '.join(extra)}, which no source says")
-    body = [sent for s in given for sent in sentences(s.split("\n", 1)[-1])]
-    said = _closest(clause, body) or ""
+    body = [sent for s in given for sent in source_sentences(s.split("\n", 1)[-1])]
+    tied = _tied(clause, body)
+    titles = [s.split("\n", 1)[0] for s in given if "\n" in s]
+    # of the sentences it restates equally well, the one that states its figures
+    said = next((t for t in tied if not unsupported_quantities(clause, [t, *titles])), "")
+    said = said or (tied[0] if tied else "")
     # a title word ("Aero Buds Pro") may name what a sentence is about, unless the
     # chunk uses it in another sentence ("returns policy" next to "returned")
     others = set().union(*(lemmas(b) for b in body if b != said))
     heads = set().union(*(lemmas(s.split("\n", 1)[0]) for s in given if "\n" in s))
     mixed = sorted(words - lemmas(said) - set(extra) - (heads - others))
-    titles = [s.split("\n", 1)[0] for s in given if "\n" in s]
     if said:  # a clause of bare figures ("$169") was checked against the whole chunk above
         moved = unsupported_quantities(clause, [said, *titles])
         mixed += [f"{v:g}{' ' + u if u else ''}" for v, u in moved]

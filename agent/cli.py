@@ -16,12 +16,14 @@ from rich.text import Text
 from agent.errors import EscalationError
 from agent.helpdesk.cli import outbox_command
 from agent.helpdesk.inbox_cli import inbox_command
+from agent.kb_lint_cli import lint_command
 from agent.metrics.cli import report_command
 from agent.settings import Settings
 from evals.cli import eval_command
 
 if TYPE_CHECKING:
     from agent.runtime import EscalationAgent
+    from agent.service.client import ServiceClient
 
 app = typer.Typer(
     help="An e-commerce support bot that answers from its knowledge base and hands the rest to people.",
@@ -37,6 +39,31 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="A store's settings TOML.", envvar="ESCALATE_CONFIG"),
 ]
+
+
+ServerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--server",
+        metavar="URL",
+        help="Send this to a running service (escalate serve) instead of opening the store.",
+    ),
+]
+KeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        envvar="ESCALATE_API_KEY",
+        show_envvar=False,
+        help="The API key for --server (default: $ESCALATE_API_KEY).",
+    ),
+]
+
+
+def _client(server: str, key: str | None) -> ServiceClient:
+    from agent.service.client import ServiceClient
+
+    return ServiceClient(server, key)
 
 
 def _settings(config: Path | None) -> Settings:
@@ -142,25 +169,6 @@ def kb_sources(config: ConfigOpt = None) -> None:
     console.print(table)
 
 
-@kb.command("lint")
-def kb_lint(
-    source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
-    config: ConfigOpt = None,
-) -> None:
-    """What a curator should check: instruction-like text and links to unknown sites."""
-    from agent.knowledge_base import open_store
-
-    records = open_store(_settings(config)).sources()
-    if source is not None and source not in records:
-        raise EscalationError(f"no source named {source!r}; `escalate kb sources` lists them")
-    table = Table("source", "document", "kind", "detail", "served")
-    for record in sorted(records.values(), key=lambda r: r.name):
-        for flag in record.flags if source in (None, record.name) else []:
-            served = "no (withheld)" if flag.withheld else "yes"
-            table.add_row(record.name, escape(flag.doc_id), flag.kind, escape(flag.detail), served)
-    console.print(table if table.row_count else "no flags")
-
-
 @kb.command("remove-source")
 def kb_remove_source(name: str, config: ConfigOpt = None) -> None:
     """Take a whole source out of the store (readers stop seeing it at once)."""
@@ -231,11 +239,31 @@ def kb_review(
     curator: CuratorOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     config: ConfigOpt = None,
+    server: ServerOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """Review proposed learned answers: approve, edit then approve, or reject with a reason."""
     import sys
 
     from agent.learning.cli import default_curator, open_desk, review
+
+    if server:
+        from agent.service.remote import remote_review
+
+        with _client(server, key) as client:
+            remote_review(
+                client,
+                console,
+                approve=approve,
+                reject=reject,
+                reason=reason,
+                answer=answer,
+                question=question,
+                override_flags=override_flags,
+                curator=curator or default_curator(),
+                as_json=as_json,
+            )
+        return
 
     with open_desk(_settings(config)) as desk:
         review(
@@ -267,9 +295,27 @@ def kb_learned(
     curator: CuratorOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     config: ConfigOpt = None,
+    server: ServerOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """Approved learned answers with their provenance; revoke one; the audit log."""
     from agent.learning.cli import default_curator, learned, open_desk
+
+    if server:
+        from agent.service.remote import remote_learned
+
+        with _client(server, key) as client:
+            remote_learned(
+                client,
+                console,
+                revoke=revoke,
+                reason=reason,
+                sync=sync,
+                audit=audit,
+                curator=curator or default_curator(),
+                as_json=as_json,
+            )
+        return
 
     with open_desk(_settings(config)) as desk:
         learned(
@@ -379,10 +425,42 @@ def reply(
     text: str,
     agent_name: Annotated[str, typer.Option("--agent")] = "agent",
     config: ConfigOpt = None,
+    server: ServerOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """A person's line to the shopper while they own the conversation (kept for the hand-back)."""
-    _agent(config).agent_message(conversation, text, agent=agent_name)
+    if server:
+        from agent.service.client import conversation_path
+
+        with _client(server, key) as client:
+            client.post(
+                conversation_path(conversation, "reply"), {"text": text, "agent": agent_name}
+            )
+    else:
+        _agent(config).agent_message(conversation, text, agent=agent_name)
     console.print(f"sent to {escape(conversation)} as {escape(agent_name)}")
+
+
+@app.command("pick-up")
+def pick_up(
+    conversation: str,
+    agent_name: Annotated[str, typer.Option("--agent")] = "agent",
+    config: ConfigOpt = None,
+    server: ServerOpt = None,
+    key: KeyOpt = None,
+) -> None:
+    """Take a waiting conversation (it leaves the queue; the shopper is told a person joined)."""
+    if server:
+        from agent.service.client import conversation_path
+
+        with _client(server, key) as client:
+            answer = client.post(conversation_path(conversation, "pick-up"), {"agent": agent_name})
+        if answer.get("status") == "already_picked_up":
+            console.print(f"{escape(conversation)} was already picked up")
+            return
+    else:
+        _agent(config).picked_up(conversation, agent=agent_name)
+    console.print(f"{escape(conversation)} picked up by {escape(agent_name)}")
 
 
 @app.command()
@@ -391,11 +469,24 @@ def resolve(
     resolution: str,
     agent_name: Annotated[str, typer.Option("--agent")] = "agent",
     config: ConfigOpt = None,
+    server: ServerOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """Record a human agent's resolution; the conversation returns to the bot."""
-    view = _agent(config).resolve(conversation, resolution, agent=agent_name)
-    console.print(f"conversation {escape(view.conversation_id)} resolved; mode is now {view.mode}")
-    proposal = (view.resolution or {}).get("proposal")
+    if server:
+        from agent.service.client import conversation_path
+
+        with _client(server, key) as client:
+            answer = client.post(
+                conversation_path(conversation, "resolve"),
+                {"resolution": resolution, "agent": agent_name},
+            )
+        cid, mode, proposal = conversation, answer.get("mode"), answer.get("proposal")
+    else:
+        view = _agent(config).resolve(conversation, resolution, agent=agent_name)
+        cid, mode = view.conversation_id, view.mode
+        proposal = (view.resolution or {}).get("proposal")
+    console.print(f"conversation {escape(cid)} resolved; mode is now {mode}")
     if proposal and proposal.startswith("p-"):
         console.print(
             f"learned-answer proposal: {escape(proposal)} (review it with `escalate kb review`)"
@@ -436,6 +527,7 @@ def triggers(
 
 
 app.command("eval")(eval_command)
+kb.command("lint")(lint_command)
 app.command("report")(report_command)
 app.command("outbox")(outbox_command)
 app.command("inbox")(inbox_command)
@@ -448,6 +540,10 @@ from agent.retention.cli import forget_command, retention_command  # noqa: E402
 
 app.command("retention")(retention_command)
 app.command("forget")(forget_command)
+
+from agent.service.serve_cli import serve_command  # noqa: E402  (light: uvicorn is imported lazily)
+
+app.command("serve")(serve_command)
 
 
 def _print_version(value: bool) -> None:

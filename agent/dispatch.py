@@ -57,6 +57,7 @@ def route_for(
         is_vip(customer, ctx.settings.triggers),
         rules=ctx.settings.handoff.routing_rules(),
         vertical=state.get("vertical") or ctx.settings.vertical,
+        channel=state.get("channel"),
         tier=customer.tier,
         order_value=max(orders, default=None),
     )
@@ -91,7 +92,7 @@ def dispatch(
     back = (
         None
         if hours.always_open or is_open(hours, now)
-        else reopening_phrase(hours, now, msgs=speaking(state, ctx.settings))
+        else reopening_phrase(hours, now, state.get("timezone"), msgs=speaking(state, ctx.settings))
     )
     email = customer.email or next(iter(extracted.emails), None)
     if email:

@@ -30,13 +30,14 @@ NAME = re.compile(
     + r")?)",
     re.IGNORECASE,
 )
-# "Hey, Chris Yamamoto here." / "Hi, Daniel Kim from Brightline Events."
+# "Hey, Chris Yamamoto here." / "Hi, Daniel Kim from Brightline Events." / "Hey! Mia Lund,
+# mia@mail.com" (a name then contact details: an email, a phone or an order number)
 NAME_HERE = re.compile(
     r"^(?i:hi|hello|hey|hiya|good (?:morning|afternoon|evening))[,!]?\s+("
     + _NAME_WORD
     + r"(?:\s"
     + _NAME_WORD
-    + r")?)\s+(?i:here|from|at|of)\b"
+    + r")?)(?:\s+(?i:here|from|at|of)\b|\s*[,(-]\s*(?=[\w.+-]+@|\+?\d|#|(?i:order)\b))"
 )
 _NOT_NAMES = {
     "sorry",
@@ -50,6 +51,11 @@ _NOT_NAMES = {
     "looking",
     "trying",
     "back",
+    "thanks",
+    "thank",
+    "please",
+    "quick",
+    "urgent",
 }
 
 
@@ -68,7 +74,8 @@ def order_ids(text: str, customer: Customer | None = None) -> list[str]:
 
 def names(text: str) -> list[str]:
     """Names the shopper gives for themself ("Hi, it's Dana")."""
-    out = [m.group(1) for m in [NAME_HERE.match(text.strip())] if m]
+    here = NAME_HERE.match(text.strip())
+    out = [here.group(1)] if here and here.group(1).split()[0].lower() not in _NOT_NAMES else []
     for m in NAME.finditer(text):
         candidate = m.group(1)
         first = candidate.split()[0]

@@ -3,6 +3,7 @@
 intake -> triggers --(any trigger)--> handoff -> human <-> (shopper lines) -> END
               |--(greeting, thanks)--> acknowledge -> END
               \\--> retrieve -> answer -> verify --(below threshold)--> handoff
+                                               |--(below, off-topic)--> decline -> END
                                                \\--> respond -> END
 """
 
@@ -16,6 +17,7 @@ from langgraph.store.base import BaseStore
 from agent.context import Context
 from agent.nodes.acknowledge import acknowledge
 from agent.nodes.answer import answer
+from agent.nodes.decline import decline
 from agent.nodes.handoff import handoff
 from agent.nodes.human import human
 from agent.nodes.intake import intake
@@ -41,6 +43,7 @@ def build_graph(
     graph.add_node("answer", answer)
     graph.add_node("verify", verify)
     graph.add_node("respond", respond)
+    graph.add_node("decline", decline)
     graph.add_node("handoff", handoff)
     graph.add_node("human", human)
     graph.add_node("learn", learn)
@@ -53,6 +56,7 @@ def build_graph(
     graph.add_edge("answer", "verify")
     graph.add_conditional_edges("verify", after_verify)
     graph.add_edge("respond", END)
+    graph.add_edge("decline", END)
     graph.add_edge("handoff", "human")
     graph.add_conditional_edges("human", after_human)
     graph.add_edge("learn", END)

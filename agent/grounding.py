@@ -1,58 +1,87 @@
-"""The grounding gate: is every claim of a draft supported by a chunk it cites?
+"""The grounding gate: does the draft answer *this* question from the chunks it cites?
 
-A question that names something the KB never mentions halves confidence
-per such word (``unknown_terms``): "is the serum certified vegan?" quoted from
-the serum's page is on topic and verbatim, but the KB cannot answer it.
+Hard failures (confidence 0, the draft is never sent; ``declined_by`` names why):
 
-Hard failures (confidence 0, the draft is never sent): the model says the
-KB does not answer; a sentence cites nothing or cites a chunk that was not
-retrieved; a sentence is not a faithful restatement of the chunks it cites
-(:func:`agent.claim_check.check_claim`: a flipped negation or "only", a link,
-contact, number or amount they do not give, a clause with words they lack).
+- ``no_answer``: the draft says the knowledge base does not answer;
+- ``model``: the model's own judgement, given in the same call as the draft
+  (``Draft.judgement``), is that the excerpts answer only part of the question or are
+  about a neighbouring product, size or region;
+- ``claim``: a sentence cites nothing or a chunk that was not retrieved, or is not a
+  faithful restatement of the chunks it cites (:func:`agent.claim_check.check_claim`:
+  a flipped negation or "only", a link, contact, number or amount they do not give, a
+  clause with words they lack);
+- the answerability checks, on the units quoted (:mod:`agent.passages`,
+  :mod:`agent.answerability`): ``variant`` (a size other than the one asked about),
+  ``entity`` (a sibling section, row or product page is the one asked about),
+  ``answer_type`` (no price for a price question, no duration for "how long"),
+  ``attribute`` (the thing asked about is not mentioned), ``restriction`` (a yes/no
+  question answered without the section's "only"/"except"/"not" rule about it).
 
-Otherwise confidence is the weaker of two things, each in [0, 1]: how well
-the claims are supported, and how well the cited chunks match the question
-(0.6 relevance + 0.4 coverage). A verbatim quote of an off-topic chunk is
-fully supported but does not answer; a paraphrase of the right chunk
-matches the question but may drift from it. The signals:
+Otherwise confidence is ONE calibrated score (:class:`Score`): a logistic model over a
+few signals of the quote, fitted on the dev eval sets by ``python -m evals.fit_grounding``
+(coefficients in ``agent/grounding_score.json``, with the sets and counts they came from),
+capped by support (for the weakest sentence, the share of its content words found in the
+chunks it cites: 1.0 for a verbatim quote). The signals, each in [0, 1]:
 
-- relevance: the best cited chunk's retrieval similarity, scaled between
-  ``min_retrieval_score`` (0) and ``min_retrieval_score + 0.35`` (1);
-- support: for the weakest sentence, the share of its content words found in
-  the chunks it cites (1.0 for a verbatim quote);
-- coverage: the share of the question's content words that the cited chunks
-  contain (a question about "Antarctica" answered from a chunk that never
-  names it scores low).
+- similarity: the embedder's cosine of the question and the best quoted unit (with its
+  headings);
+- retrieval: the best cited chunk's similarity to the question;
+- coverage: the share of the question's stemmed content words (asking words aside) that
+  the quoted units and their headings contain;
+- unknown: 1 - 0.5^n for the n question words the knowledge base never uses (a rare
+  product name the KB lacks; not the shopper's name, "wanna" or a typo of a KB word);
+- typed: 1 when the question asks for a kind of answer (a price, a duration) and the
+  quote gives one.
+
+A draft below the threshold is declined by ``low_score``.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.claim_check import check_claim
+from agent.answer_type import expected, gives, unmet_check
+from agent.answerability import CHECKS, conflict, restriction
+from agent.claim_check import check_claim, lemmas, stem
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
 from agent.llm import Draft
+from agent.passages import LABEL_JOIN, Unit, units
+from agent.term_weight import discount, inflections, weights
 from agent.triggers.sentiment import is_feeling
 from knowledge.models import ScoredChunk
 from knowledge.tokens import cl100k
+from knowledge.vocabulary import words_of
 
-TOPICAL_WEIGHTS = {"relevance": 0.6, "coverage": 0.4}
-UNKNOWN_TERM_PENALTY = 0.5
-"""Confidence is multiplied by this for each question word the KB never uses."""
-# Words a shopper uses to ask, not to say what about: never "unknown".
+Embed = Callable[[list[str]], list[list[float]]]
+SCORE_FILE = Path(__file__).with_name("grounding_score.json")
+FEATURES = ("similarity", "retrieval", "coverage", "unknown", "typed")
+# Words a shopper uses to ask, not to say what about: never "unknown", never needed in the
+# answer. The framing nouns ("what is your return policy?", "the rules for...", "info on...")
+# name the kind of answer, and a KB states the rule without them.
 _ASKING = frozenset(
     """anyone anything know tell want need like would could wondering question really actually
     also much many long well good sure okay maybe kind sort thing things something else still
-    just ever even right send sent looking help able
+    just ever even right send sent looking help able wanna gonna gotta lemme kinda pls plz
+    hey hello thanks thank please
+    policy policies rule rules info information detail details
 """.split()
 )
+_ASKING_STEMS = frozenset(stem(w) for w in _ASKING)
 EVERYDAY_RANK = 15_000
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_TOKEN = re.compile(r"[^\W\d_]+")
 
 
 class Verdict(BaseModel):
@@ -69,6 +98,37 @@ class Verdict(BaseModel):
     """Question words that appear nowhere in the knowledge base."""
     problems: list[str] = []
     """Why confidence is what it is, most serious first."""
+    declined_by: str | None = None
+    """The named check that declined the draft: no_answer, model, claim, entity, variant,
+    attribute, restriction, answer_type or low_score; None when it passed."""
+    features: dict[str, float] = {}
+    """The calibrated score's inputs (see :func:`score_features`)."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """P(the quote answers the question): a logistic model over :data:`FEATURES`."""
+
+    weights: dict[str, float]
+    bias: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def load(cls, path: Path = SCORE_FILE) -> Score:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        weights = {k: float(v) for k, v in data["weights"].items()}
+        if set(weights) != set(FEATURES):
+            raise ValueError(f"{path}: weights must be given for {', '.join(FEATURES)}")
+        return cls(weights, float(data["bias"]))
+
+
+@cache
+def calibrated() -> Score:
+    """The fitted score, read once from :data:`SCORE_FILE`."""
+    return Score.load()
 
 
 def _clamp(x: float) -> float:
@@ -79,6 +139,9 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk], claims: bool = T
     if not draft.answerable or not draft.sentences:
         why = f": {draft.note}" if draft.note else ""
         return [f"the draft says the knowledge base does not answer this{why}"]
+    if draft.judgement in ("partly", "other_thing"):
+        said = "answer part of" if draft.judgement == "partly" else "are about something other than"
+        return [f"the model judged that the excerpts it cites {said} the question"]
     problems = []
     for claim in draft.sentences:
         cited = [by_id[c] for c in claim.citations if c in by_id]
@@ -90,12 +153,33 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk], claims: bool = T
             continue
         sources = [c.chunk.embed_text for c in cited]
         if claims:
-            problems += [f"{claim.text[:80]!r} {why}" for why in check_claim(claim.text, sources)]
+            text = unlabelled(claim.text, cited)
+            problems += [f"{claim.text[:80]!r} {why}" for why in check_claim(text, sources)]
             continue
         for value, unit in unsupported_quantities(claim.text, sources):  # the word gate only
             shown = f"{value:g}{' ' + unit if unit else ''}"
             problems.append(f"states {shown} which no cited chunk contains: {claim.text[:80]!r}")
     return problems
+
+
+def unlabelled(text: str, cited: list[ScoredChunk]) -> str:
+    """A quote without the headings it leads with ("Retinal Night Serum: Once opened, ...",
+    :meth:`agent.passages.Unit.quote`) when they are headings of the cited chunks: a heading
+    says what the sentence is about, and the claim is the sentence."""
+    label, sep, rest = text.partition(": ")
+    if not sep or not rest:
+        return text
+    heads = {
+        " ".join(h.split())
+        for sc in cited
+        for u in units(sc.chunk)
+        for h in (*u.heading, LABEL_JOIN.join(u.heading[-2:]))
+    }
+    return rest if " ".join(label.split()) in heads or _path_of(label, heads) else text
+
+
+def _path_of(label: str, heads: set[str]) -> bool:
+    return all(" ".join(p.split()) in heads for p in label.split(LABEL_JOIN))
 
 
 def shopper_words(parts: list[str]) -> set[str]:
@@ -106,8 +190,11 @@ def shopper_words(parts: list[str]) -> set[str]:
 def unknown_terms(
     question: str, vocabulary: frozenset[str], ignore: AbstractSet[str] = frozenset()
 ) -> list[str]:
-    """Words of the question the KB never uses (typos of KB words are forgiven)."""
+    """Words of the question the KB never uses (typos and inflections of KB words are
+    forgiven, and so is a word the KB writes joined to its neighbour: "trek lite" for
+    "TrekLite")."""
     unknown = []
+    joined = _joined(question, vocabulary)
     for word in dict.fromkeys(w.lower() for w in _WORD.findall(question)):
         if (
             word in STOPWORDS
@@ -115,12 +202,24 @@ def unknown_terms(
             or word in ignore
             or _everyday(word)
             or is_feeling(word)
+            or word in joined
         ):
             continue
-        if _known(word, vocabulary):
+        folded = "".join(sorted(words_of(word)))  # the vocabulary is accent-folded: "días"
+        if _known(word, vocabulary) or (folded and _known(folded, vocabulary)):
             continue
         unknown.append(word)
     return unknown
+
+
+def _joined(question: str, vocabulary: frozenset[str]) -> set[str]:
+    """Words the KB writes joined to the next one: "trek lite" is its "treklite"."""
+    words = [w.lower() for w in _TOKEN.findall(question)]
+    found: set[str] = set()
+    for a, b in zip(words, words[1:], strict=False):
+        if a + b in vocabulary:
+            found |= {a, b}
+    return found
 
 
 def _everyday(word: str) -> bool:
@@ -144,7 +243,7 @@ def _known(word: str, vocabulary: frozenset[str]) -> bool:
         word.removesuffix("ing"),
         word.removesuffix("ed"),
     }
-    if variants & vocabulary:
+    if variants & vocabulary or not inflections(word).isdisjoint(vocabulary):
         return True
     if len(word) < 6:
         return False  # short words sit too close together: "guam" is not "gum"
@@ -163,17 +262,25 @@ def verify(
     min_score: float,
     unknown: list[str] | None = None,
     claims: bool = True,
+    embed: Embed | None = None,
 ) -> Verdict:
     """Score ``draft`` against what was retrieved; ``passed`` means it may be sent.
 
     ``unknown`` lists question words the KB never uses (see :func:`unknown_terms`);
     ``claims=False`` checks only numbers, not claims (the gate before claim checks,
-    kept so the adversary report can compare the two).
+    kept so the adversary report can compare the two); ``embed`` (unit vectors) gives
+    the question-to-quote similarity, word overlap stands in without it.
     """
     by_id = {sc.chunk.id: sc for sc in retrieved}
     hard = _hard_problems(draft, by_id, claims)
     if hard:
-        return Verdict(confidence=0.0, passed=False, threshold=threshold, problems=hard)
+        return Verdict(
+            confidence=0.0,
+            passed=False,
+            threshold=threshold,
+            problems=hard,
+            declined_by=_declined_by(draft),
+        )
     cited_ids = {c for claim in draft.sentences for c in claim.citations}
     cited = [by_id[c] for c in cited_ids]
     relevance = _clamp((max(sc.score for sc in cited) - min_score) / 0.35)
@@ -181,30 +288,150 @@ def verify(
         _support(claim.text, [by_id[c] for c in claim.citations if c in by_id])
         for claim in draft.sentences
     )
-    cited_words = set().union(*(content_words(sc.chunk.embed_text) for sc in cited))
-    asked = content_words(question)
-    coverage = len(asked & cited_words) / len(asked) if asked else 1.0
-    topical = TOPICAL_WEIGHTS["relevance"] * relevance + TOPICAL_WEIGHTS["coverage"] * coverage
-    unknown = unknown or []
-    confidence = round(min(support, topical) * UNKNOWN_TERM_PENALTY ** len(unknown), 4)
+    quoted = [
+        _unit_of(claim.text, [by_id[c] for c in claim.citations if c in by_id])
+        for claim in draft.sentences
+    ]
+    texts = [
+        unlabelled(claim.text, [by_id[c] for c in claim.citations if c in by_id])
+        for claim in draft.sentences
+    ]
+    named = _named_checks(draft, question, quoted, texts, retrieved, cited)
+    shown = [claim.text for claim in draft.sentences]
+    counted = weights(question, unknown or [], shown, embed)
+    features = score_features(question, quoted, cited, unknown or [], embed, shown, counted)
+    coverage = features["coverage"]
+    confidence = round(min(support, calibrated().probability(features)), 4)
     problems = [
-        f"the question mentions {w!r}, which the knowledge base never mentions" for w in unknown
+        f"the question mentions {w!r}, which the knowledge base never mentions"
+        + discount(question, w, counted[w])
+        for w in unknown or []
     ]
     problems += [
         f"{name} is low ({value:.2f})"
         for name, value in (("relevance", relevance), ("support", support), ("coverage", coverage))
         if value < 0.5
     ]
+    declined = None
+    if named:
+        declined, why = named
+        problems.insert(0, f"{declined} check: {why}")
+        confidence = 0.0
+    elif confidence < threshold:
+        declined = "low_score"
     return Verdict(
         confidence=confidence,
-        passed=confidence >= threshold,
+        passed=declined is None,
         threshold=threshold,
         relevance=round(relevance, 4),
         support=round(support, 4),
         coverage=round(coverage, 4),
-        unknown_terms=unknown,
+        unknown_terms=unknown or [],
         problems=problems,
+        declined_by=declined,
+        features={k: round(v, 4) for k, v in features.items()},
     )
+
+
+def _declined_by(draft: Draft) -> str:
+    """The named check behind a draft that says it cannot answer, or a hard problem."""
+    if draft.judgement in ("partly", "other_thing"):
+        return "model"
+    if not draft.answerable or not draft.sentences:
+        name = draft.note.split(":", 1)[0].strip()
+        return name if name in CHECKS else "no_answer"
+    return "claim"
+
+
+def _unit_of(text: str, cited: list[ScoredChunk]) -> Unit | None:
+    """The unit of the cited chunks a claim quotes or restates (most shared words)."""
+    body = unlabelled(text, cited)
+    words = lemmas(body)
+    best: tuple[int, int, Unit] | None = None
+    for sc in cited:
+        for unit in units(sc.chunk):
+            if " ".join(unit.body.split()) == " ".join(body.split()):
+                return unit
+            shared = len(words & lemmas(unit.body))
+            if shared and (best is None or (shared, -len(unit.body)) > best[:2]):
+                best = (shared, -len(unit.body), unit)
+    return best[2] if best else None
+
+
+def _named_checks(
+    draft: Draft,
+    question: str,
+    quoted: list[Unit | None],
+    texts: list[str],
+    retrieved: list[ScoredChunk],
+    cited: list[ScoredChunk],
+) -> tuple[str, str] | None:
+    """The first answerability check the quote fails: (name, why)."""
+    every = [u for sc in retrieved for u in units(sc.chunk)]
+    for unit in quoted:
+        if unit is not None:
+            found = conflict(question, unit, every)
+            if found:
+                return found
+    found = unmet_check(question, texts)
+    if found:
+        return found
+    section = [u for sc in cited for u in units(sc.chunk)]
+    shown = [u for u in quoted if u is not None]
+    limit = restriction(question, shown, section)
+    if limit:
+        return "restriction", limit
+    return None
+
+
+def score_features(
+    question: str,
+    quoted: list[Unit | None],
+    cited: list[ScoredChunk],
+    unknown: list[str],
+    embed: Embed | None = None,
+    shown: Sequence[str] = (),
+    counted: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """The signals the calibrated score weighs, each in [0, 1] (see :class:`Score`).
+    ``shown``: the sentences as the shopper reads them (a model may answer in the
+    shopper's language from excerpts in another), counted for coverage with the units.
+    ``counted``: each unknown word's weight (:func:`agent.term_weight.weights`; 1 each
+    when not given)."""
+    bodies = [u.embed_text for u in quoted if u is not None] or [
+        sc.chunk.embed_text for sc in cited
+    ]
+    asked = lemmas(question) - _ASKING_STEMS
+    # a learned answer's heading is the question a person answered with it: what it covers
+    learned = [
+        f"{sc.chunk.title} {sc.chunk.heading}" for sc in cited if sc.chunk.source == "learned"
+    ]
+    said = set().union(*(lemmas(b) for b in [*bodies, *shown, *learned]))
+    coverage = len(asked & said) / len(asked) if asked else 1.0
+    if embed is not None:
+        vectors = np.asarray(embed([question, *bodies]), dtype=np.float64)
+        similarity = float(max(0.0, (vectors[1:] @ vectors[0]).max()))
+    else:
+        similarity = coverage
+    expects = expected(question)
+    return {
+        "similarity": similarity,
+        "retrieval": _clamp(max(sc.score for sc in cited)),
+        "coverage": coverage,
+        "unknown": 1.0 - 0.5 ** sum((counted or {}).get(w, 1.0) for w in unknown),
+        "typed": 1.0 if expects and gives(" ".join(bodies), expects) else 0.0,
+    }
+
+
+def hopeless(verdict: Verdict) -> bool:
+    """A failed verdict on the first sentences of a draft that no further sentence can turn:
+    a hard problem or a named check stays, and support only falls as sentences are added
+    (it is the weakest sentence's)."""
+    if verdict.passed:
+        return False
+    if verdict.declined_by not in (None, "low_score"):
+        return True
+    return verdict.support < verdict.threshold
 
 
 def _support(sentence: str, cited: list[ScoredChunk]) -> float:

@@ -229,5 +229,8 @@ def build_package(
         opening_line=opening_line(facts, orders, primary),
         shopper_messages=messages,
         language=speaking(state, settings).language,
+        channel=state.get("channel"),
+        locale=state.get("locale"),
+        timezone=state.get("timezone"),
     )
     return package.model_copy(update={"context_block": context_block(package, vip)})

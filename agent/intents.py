@@ -74,6 +74,12 @@ _PATTERNS: dict[str, dict[int, list[str]]] = {
         ],
     },
     "returns": {
+        # sending a bought item back is the request, the refund what follows from it:
+        # "can I return the lamp? I want my money back" goes to the team that takes returns
+        3: [
+            r"(?:return|send back|exchange) (?:the|my|this|that|these|those|both|all|it|them)",
+            r"devolver (?:el|la|los|las|mi|mis)|retourner (?:le|la|les|mon|ma|mes)|(?:zuruckschicken|zuruckgeben)|devolver (?:o|a|os|as|meu|minha)",
+        ],
         2: [
             r"returns?|returning|send (?:it|them|this|these) back|exchange|devolucion|devolver|retour|retourner|rucksendung|zuruckschicken|umtausch|devolucao|troca",
         ],

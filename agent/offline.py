@@ -13,13 +13,22 @@ from collections.abc import Callable
 
 import numpy as np
 
-from agent.answer_type import unmet
-from agent.claims import content_words, sentences
+from agent.answer_type import expected, gives, unmet_check
+from agent.answerability import conflict
+from agent.claim_check import lemmas
+from agent.claims import content_words
 from agent.llm import Claim, Draft, HandoffFacts, HandoffNotes, Usage
+from agent.passages import Unit, units
 from agent.questions import asked_part, split_questions
 from knowledge.models import ScoredChunk
 
 MAX_SENTENCES = 3
+TYPE_BONUS = 0.05
+"""Added to a unit that can be the kind of answer asked for, taken from one that cannot."""
+Candidate = tuple[float, float, int, int, str, str]
+"""(fit, word overlap, chunk rank, position, quote, chunk id)."""
+MARGIN = 0.06
+"""Units this close to the best one are quoted with it (up to the limit)."""
 Embed = Callable[[list[str]], list[list[float]]]
 """Unit vectors for texts: the knowledge base's own embedder."""
 _INTENT_PHRASES = {
@@ -63,9 +72,12 @@ class OfflineBackend:
             # quote for what is asked; the statements before it only steered retrieval
             part = asked_part(sub)
             found = best_sentences(part, chunks, self.min_score, per_question, self.embed)
-            why = unmet(part, [text for text, _ in found]) if found else "no excerpt matches"
-            if why:  # a part we cannot answer: the whole message goes to a person
-                return Draft(answerable=False, sentences=[], note=why)
+            check = (
+                unmet_check(part, [t for t, _ in found]) if found else ("", "no excerpt matches")
+            )
+            if check:  # a part we cannot answer: the whole message goes to a person
+                name, why = check
+                return Draft(answerable=False, sentences=[], note=f"{name}: {why}" if name else why)
             picked += [pair for pair in found if pair not in picked]
         return Draft(
             answerable=bool(picked),
@@ -75,7 +87,9 @@ class OfflineBackend:
     def handoff_notes(
         self, transcript: list[str], facts: HandoffFacts, chunks: list[ScoredChunk]
     ) -> HandoffNotes:
-        picked = best_sentences(facts.question, chunks, self.min_score, embed=self.embed)
+        picked = best_sentences(
+            facts.question, chunks, self.min_score, embed=self.embed, labelled=False
+        )
         if picked:
             quoted = " ".join(f"{text} [{cid}]" for text, cid in picked)
             suggestion = f"{facts.next_step} From the knowledge base: {quoted}".strip()
@@ -96,40 +110,80 @@ def best_sentences(
     min_score: float,
     limit: int = MAX_SENTENCES,
     embed: Embed | None = None,
+    labelled: bool = True,
 ) -> list[tuple[str, str]]:
-    """Up to ``limit`` (sentence, chunk id) pairs that answer ``question``, in reading order.
+    """Up to ``limit`` (quote, chunk id) pairs that answer ``question``, in reading order.
 
-    A sentence's relevance is its word overlap with the question, averaged with
-    its embedding similarity when an embedder is given ("charge my phone"
-    finds "charges a typical smartphone about 4 times").
+    The candidates are the chunks' structural units (:mod:`agent.passages`: sentences, list
+    items with their intro, table rows with their header), each read with its headings. They
+    are ranked by meaning (the embedder's cosine of question and unit) plus whether the unit
+    can be the kind of answer asked for (a price, a duration); word overlap ranks them only
+    when no embedder is given. A unit about another product, size or region than the one
+    asked about (:func:`agent.answerability.conflict`) is never picked.
     """
     asked = content_words(question)
     usable = _on_topic([sc for sc in chunks if sc.score >= min_score], asked)
-    rows = [
-        (rank, i, text, sc)
-        for rank, sc in enumerate(usable)
-        for i, text in enumerate(sentences(sc.chunk.text))
-    ]
+    rows = [(rank, unit, sc) for rank, sc in enumerate(usable) for unit in units(sc.chunk)]
     if not rows or not asked:
         return []
-    semantic = _similarities(question, [r[2] for r in rows], embed) if embed else None
-    candidates = []
-    for n, (rank, i, text, sc) in enumerate(rows):
-        heading = content_words(f"{sc.chunk.title} {sc.chunk.heading}")
-        words = content_words(text)
-        lexical = (len(asked & words) + 0.5 * len(asked & (heading - words))) / len(asked)
-        relevance = lexical if semantic is None else 0.5 * lexical + 0.5 * semantic[n]
-        candidates.append(
-            (0.7 * relevance + 0.3 * sc.score - 0.01 * i, lexical, rank, i, text, sc.chunk.id)
-        )
-    candidates.sort(reverse=True)
-    if max(c[1] for c in candidates) == 0 and usable[0].score < 0.6:
+    every = [unit for _, unit, _ in rows]
+    lexical = [_overlap(asked, unit) for _, unit, _ in rows]
+    # a learned answer's heading is the question a person answered: it shares the words
+    learned = [
+        asked & content_words(sc.chunk.heading) for sc in usable if sc.chunk.source == "learned"
+    ]
+    if max(lexical) == 0 and not any(learned) and usable[0].score < 0.6:
         return []  # nothing in the excerpts shares a word with the question
+    if embed:  # what the unit says, and what it says under its headings, weigh the same
+        said = _similarities(question, [u.body for u in every], embed)
+        headed = _similarities(question, [u.embed_text for u in every], embed)
+        semantic = [(a + b) / 2 for a, b in zip(said, headed, strict=True)]
+    else:
+        semantic = lexical
+    want = expected(question)
+    candidates = []
+    for n, (rank, unit, sc) in enumerate(rows):
+        if conflict(question, unit, every) is not None:
+            continue
+        fit = semantic[n] + 0.15 * sc.score - 0.005 * unit.position
+        if want is not None:
+            fit += TYPE_BONUS if gives(unit.body, want) else -TYPE_BONUS
+        candidates.append(
+            (
+                fit,
+                lexical[n],
+                rank,
+                unit.position,
+                unit.quote() if labelled else unit.body,
+                sc.chunk.id,
+            )
+        )
+    if not candidates:
+        return []
+    candidates.sort(key=lambda c: c[:4], reverse=True)
     best = candidates[0][0]
-    unique = list({" ".join(c[4].split()).lower(): c for c in reversed(candidates)}.values())[::-1]
-    chosen = [c for c in unique if c[0] >= 0.8 * best and c[1] > 0][:limit] or candidates[:1]
+    unique = list({" ".join(c[4].split()).lower(): c for c in reversed(candidates)}.values())
+    unique.sort(key=lambda c: c[:4], reverse=True)
+    chosen = [c for c in unique if c[0] >= best - MARGIN and c[1] > 0][:limit] or unique[:1]
+    chosen = _about_it(question, chosen)
     chosen.sort(key=lambda c: (c[2], c[3]))
     return [(c[4], c[5]) for c in chosen]
+
+
+def _about_it(question: str, chosen: list[Candidate]) -> list[Candidate]:
+    """Without the units that say less of what was asked than another chosen unit: quoted
+    with "Pillowcases are sold separately", the duvet cover's prices do not answer "how much
+    are the pillowcases?"."""
+    asked = lemmas(question)
+    named = [asked & lemmas(c[4]) for c in chosen]
+    return [c for c, mine in zip(chosen, named, strict=True) if not any(mine < o for o in named)]
+
+
+def _overlap(asked: set[str], unit: Unit) -> float:
+    """Share of the question's words the unit (or, at half weight, its headings) uses."""
+    words = content_words(unit.body)
+    heading = content_words(" ".join(unit.heading)) - words
+    return (len(asked & words) + 0.5 * len(asked & heading)) / len(asked)
 
 
 def _on_topic(chunks: list[ScoredChunk], asked: set[str], keep: int = 4) -> list[ScoredChunk]:

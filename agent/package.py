@@ -92,6 +92,12 @@ class HandoffPackage(BaseModel):
     shopper_messages: ShopperMessages
     language: str = "en"
     """The language the shopper writes in (ISO 639-1, e.g. "es"): reply in it."""
+    channel: str | None = None
+    """Where the shopper writes from: chat, email, voice or social (None: not said)."""
+    locale: str | None = None
+    """The shopper's locale as their widget reports it (BCP 47, e.g. ``pt-BR``)."""
+    timezone: str | None = None
+    """The shopper's IANA time zone (``Europe/Lisbon``); promised times are in it."""
 
     def missing_elements(self) -> list[str]:
         """Which of the seven context elements are empty (should be none)."""

@@ -17,8 +17,9 @@ class BotReply(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     conversation_id: str
-    kind: Literal["answer", "acknowledge", "handoff", "with_human", "notice", "error"]
+    kind: Literal["answer", "acknowledge", "decline", "handoff", "with_human", "notice", "error"]
     """answer: grounded and cited; acknowledge: a greeting or thanks answered with no facts;
+    decline: an off-topic message or an injection politely declined (states nothing);
     handoff: a person takes over (see ``handoff``);
     with_human: a person owns the conversation, the bot stays silent; notice: nothing to
     process (an empty message); error: our fault, logged, the conversation is kept."""

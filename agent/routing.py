@@ -24,6 +24,7 @@ def route_decision(
     *,
     rules: Sequence[RoutingRule] | None = None,
     vertical: str = "general",
+    channel: str | None = None,
     tier: str | None = None,
     order_value: float | None = None,
 ) -> RouteDecision:
@@ -33,7 +34,14 @@ def route_decision(
     ones); None: the built-in ones only.
     """
     facts = RouteFacts.of(
-        hits, intent, topics, vertical=vertical, tier=tier, order_value=order_value, is_vip=is_vip
+        hits,
+        intent,
+        topics,
+        vertical=vertical,
+        channel=channel,
+        tier=tier,
+        order_value=order_value,
+        is_vip=is_vip,
     )
     return apply_rules(default_rules() if rules is None else rules, facts)
 

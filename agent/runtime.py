@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -16,16 +17,18 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.store.base import BaseStore
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agent.context import Context, Retriever, utc_now
 from agent.crash import crash_point
 from agent.deadline import turn_deadline
 from agent.errors import ConversationError, InputError, KnowledgeError
+from agent.feed import Feed
 from agent.graph import build_graph
 from agent.grounding import unknown_terms
 from agent.helpdesk import DeliveryReport, make_outbox
+from agent.helpdesk.comments import queue_agent_line, queue_shopper_line
 from agent.helpdesk.deliverer import Deliverer
 from agent.helpdesk.local_inbox import LocalInbox
 from agent.journal import Entry, Journal
@@ -34,7 +37,9 @@ from agent.llm import LLM, make_llm
 from agent.message import clean
 from agent.messages import ENGLISH, Messages
 from agent.metrics import EventLog
+from agent.nodes.answer import STREAM_KEY
 from agent.nodes.human import HumanEvent
+from agent.nodes.triggers import by_example
 from agent.ops.board import QueueBoard
 from agent.ops.waits import update_phrase
 from agent.package import HandoffPackage
@@ -46,6 +51,7 @@ from agent.retention.report import Report as RetentionReport
 from agent.settings import VERTICALS, Settings
 from agent.state import ConversationState, Customer, Turn
 from agent.storage import Storage, open_storage, sqlite_connection
+from agent.streaming import StreamEvent, run_streamed
 from agent.triggers.sentiment import compound as sentiment_compound
 from agent.turn_events import (
     record_agent_message,
@@ -56,6 +62,9 @@ from agent.turn_events import (
 )
 
 log = logging.getLogger(__name__)
+Emit = Callable[[tuple[str, Any]], None]
+"""Where a streamed turn's sentences go: ``("sentence", {"sentence", "citations"})``, then
+``("shown", the reply message they make up)``."""
 
 EMPTY_PROMPT = Messages(ENGLISH).text("reply.empty")
 ERROR_TEXT = Messages(ENGLISH).text("reply.error")
@@ -75,6 +84,10 @@ class Conversation(BaseModel):
     transcript: list[Turn]
     handoff: HandoffPackage | None = None
     resolution: dict[str, Any] | None = None
+    events_after: int = 0
+    """The newest feed event (``agent/feed.py``) this transcript already shows: a widget that
+    restores the transcript opens the event stream with ``?after=`` this, so nothing is shown
+    twice and nothing is missed."""
 
 
 def _text(raw: Any) -> str | bytes:
@@ -142,6 +155,42 @@ def _message_id(message_id: str | None) -> str:
     return message_id
 
 
+CHANNELS = ("chat", "email", "voice", "social")
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
+
+
+def _where(channel: object, locale: object, timezone: object) -> dict[str, str]:
+    """The channel, locale and time zone a runtime passes, checked (InputError when wrong)."""
+    where: dict[str, str] = {}
+    if channel is not None:
+        if not isinstance(channel, str) or channel.strip().lower() not in CHANNELS:
+            raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+        where["channel"] = channel.strip().lower()
+    if locale is not None:
+        if not isinstance(locale, str) or not _LOCALE.match(locale.strip()):
+            raise InputError(f"locale must be a BCP 47 tag such as 'en' or 'pt-BR', not {locale!r}")
+        where["locale"] = locale.strip().replace("_", "-")
+    if timezone is not None:
+        if not isinstance(timezone, str) or not _known_zone(timezone.strip()):
+            raise InputError(
+                f"timezone must be an IANA zone such as 'Europe/Lisbon', not {timezone!r}"
+            )
+        where["timezone"] = timezone.strip()
+    return where
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _customer(customer: Customer | dict[str, Any] | None) -> Customer:
     if isinstance(customer, Customer):
         return customer
@@ -154,6 +203,10 @@ def _customer(customer: Customer | dict[str, Any] | None) -> Customer:
 def sqlite_checkpointer(path: str) -> SqliteSaver:
     """Conversations on disk, in WAL mode so a crash loses at most the step in flight."""
     return SqliteSaver(sqlite_connection(path))
+
+
+_WARM_UP_MESSAGES = ("Hi there!", "How long does delivery take, and can I still return it?")
+"""The dry turns of :meth:`EscalationAgent.warm_up`: a greeting and an ordinary question."""
 
 
 class EscalationAgent:
@@ -206,6 +259,8 @@ class EscalationAgent:
         self.outbox.settle_s = 0.0
         self.board = QueueBoard.for_settings(self.store, settings.handoff, clock)
         self.journal = Journal(self.store)
+        self.feed = Feed(self.store)
+        """What the shopper's widget is owed between replies (agent/feed.py)."""
         self._deliverer: Deliverer | None = None
         self._locks = StripedLocks()
         if warm_up:
@@ -213,23 +268,43 @@ class EscalationAgent:
 
     def warm_up(self) -> None:
         """Pay every first-use cost now (the model, the collection and its vocabulary, the
-        trigger packs, the tokenizer, the checkpointer's tables), so the first shopper after
-        a start waits no longer than the next one. Called by the constructor."""
+        trigger packs and example vectors, the tokenizer, the checkpointer's tables), so the
+        first shopper after a start waits no longer than the next one. Called by the
+        constructor."""
+        from agent.offline import OfflineBackend
+
         warm = getattr(self.context.retriever, "warm_up", None)
+        messages: tuple[str, ...] = _WARM_UP_MESSAGES
         try:  # an embeddings endpoint down at start costs one turn's deadline, not the start
             if warm is not None:
                 with turn_deadline(self.settings.llm.turn_deadline_s):
                     warm()
+            by_example("warm up", self.context)  # the example vectors: cached, or embedded now
         except KnowledgeError as exc:
             log.warning("the knowledge base could not be warmed up at start: %s", exc)
+            messages = messages[:1]
+        if not isinstance(self.context.llm, OfflineBackend):
+            messages = messages[:1]  # a model is never called, nor billed, for a dry turn
         dry = build_graph(InMemorySaver())  # no store: nothing is recorded or delivered
-        dry.invoke(
-            {"conversation_id": "warm-up", "incoming": "Hi there!", "action": "message"},
-            {"configurable": {"thread_id": "warm-up"}},
-            context=self.context,
-        )
+        # a greeting, then (offline) a question that goes the whole way (retrieval, the
+        # triggers' patterns compiled on first use, a draft, the grounding gate): the first
+        # shopper's question must not be the first to take that path
+        for n, text in enumerate(messages):
+            try:
+                dry.invoke(
+                    {"conversation_id": f"warm-up-{n}", "incoming": text, "action": "message"},
+                    {"configurable": {"thread_id": f"warm-up-{n}"}},
+                    context=self.context,
+                )
+            except Exception as exc:  # noqa: BLE001 - a shopper's turn reports it; start goes on
+                if n == 0:
+                    raise
+                log.warning("the dry question at start failed: %s", redact_text(str(exc)))
+        forget = getattr(self.context.llm, "forget", None)
+        if forget is not None:  # the dry question's sentences are no shopper's answer
+            forget()
         unknown_terms("where is my parcel", frozenset())
-        self.graph.get_state({"configurable": {"thread_id": "warm-up"}})
+        self.graph.get_state({"configurable": {"thread_id": "warm-up-0"}})
 
     def _process_lock(self, cid: str) -> AbstractContextManager[object]:
         """Across processes sharing one database, one turn of a conversation at a time."""
@@ -258,15 +333,49 @@ class EscalationAgent:
         agents_online: bool = True,
         vertical: str | None = None,
         message_id: str | None = None,
+        channel: str | None = None,
+        locale: str | None = None,
+        timezone: str | None = None,
     ) -> BotReply:
         """One shopper message in, one reply out. Never raises on what the shopper typed.
 
         ``message_id`` is the chat's id for this message (one is made up when absent): the
         message is journaled under it before it is processed, and a retry with the same id
-        gets the same reply without running anything twice.
+        gets the same reply without running anything twice. ``channel`` (chat, email, voice,
+        social), ``locale`` (BCP 47) and ``timezone`` (IANA) are kept with the conversation
+        once given.
         """
+        where = _where(channel, locale, timezone)
         return self._turn(
-            conversation_id, text, "message", customer, agents_online, vertical, message_id
+            conversation_id, text, "message", customer, agents_online, vertical, message_id, where
+        )
+
+    def stream(
+        self,
+        conversation_id: str,
+        text: str | bytes,
+        *,
+        customer: Customer | dict[str, Any] | None = None,
+        agents_online: bool = True,
+        vertical: str | None = None,
+        message_id: str | None = None,
+        channel: str | None = None,
+        locale: str | None = None,
+        timezone: str | None = None,
+    ) -> Iterator[StreamEvent]:
+        """:meth:`send` as events (agent.streaming): each sentence of a model's answer as soon
+        as the grounding gate has passed it, then the rest of the reply, ``citations``,
+        ``done``. Journaled like :meth:`send` (a retry replays the filed reply as events); an
+        InputError is raised here, before any event. The turn runs even if nobody reads."""
+        where = _where(channel, locale, timezone)
+        entry = self._entry(
+            conversation_id, text, "message", customer, agents_online, vertical, message_id, where
+        )
+        wait = self.settings.llm.turn_deadline_s * 3 + 30  # the turn's own deadline ends it
+        return run_streamed(
+            lambda emit: self._turn_of(entry, emit),
+            wait,
+            lambda: self._error_reply(entry.conversation_id, entry.text, entry.notes),
         )
 
     def request_human(
@@ -277,10 +386,21 @@ class EscalationAgent:
         agents_online: bool = True,
         vertical: str | None = None,
         message_id: str | None = None,
+        channel: str | None = None,
+        locale: str | None = None,
+        timezone: str | None = None,
     ) -> BotReply:
         """The chat menu's 'Talk to a person' button: an immediate handoff."""
+        where = _where(channel, locale, timezone)
         return self._turn(
-            conversation_id, "", "talk_to_person", customer, agents_online, vertical, message_id
+            conversation_id,
+            "",
+            "talk_to_person",
+            customer,
+            agents_online,
+            vertical,
+            message_id,
+            where,
         )
 
     def _turn(
@@ -292,7 +412,25 @@ class EscalationAgent:
         agents_online: bool,
         vertical: str | None,
         message_id: str | None,
+        where: dict[str, str] | None = None,
     ) -> BotReply:
+        entry = self._entry(
+            conversation_id, text, action, customer, agents_online, vertical, message_id, where
+        )
+        return self._turn_of(entry)
+
+    def _entry(
+        self,
+        conversation_id: str,
+        text: str | bytes,
+        action: Literal["message", "talk_to_person"],
+        customer: Customer | dict[str, Any] | None,
+        agents_online: bool,
+        vertical: str | None,
+        message_id: str | None,
+        where: dict[str, str] | None = None,
+    ) -> Entry:
+        """A shopper's message as the journal keeps it; an InputError when it is not one."""
         cid, mid = _check_id(conversation_id), _message_id(message_id)
         record = _customer(customer) if customer is not None else None
         message = clean(_text(text), self.settings.max_message_chars)
@@ -312,9 +450,18 @@ class EscalationAgent:
                 customer=record.model_dump(mode="json") if record is not None else None,
                 agents_online=agents_online,
                 vertical=vertical,
+                channel=(where or {}).get("channel"),
+                locale=(where or {}).get("locale"),
+                timezone=(where or {}).get("timezone"),
             )
         except ValidationError as exc:
             raise InputError(f"this message cannot be taken: {exc}") from exc
+        return entry
+
+    def _turn_of(self, entry: Entry, emit: Emit | None = None) -> BotReply:
+        """Journal the message, run it (or replay its filed reply), file the reply; ``emit``
+        is told each streamed sentence as the answer node lets it through."""
+        cid, mid = entry.conversation_id, entry.message_id
         with (
             self._locks.hold(cid),  # one turn at a time
             turn_deadline(self.settings.llm.turn_deadline_s),
@@ -323,15 +470,15 @@ class EscalationAgent:
             try:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
                 held.callback(self._prune, cid)  # last, while the conversation is still held
-                done = self.journal.done(cid, mid)
+                # the message is durable before anything runs
+                done, entry, earlier = self.journal.begin(entry)
                 if done is not None:  # a retry: the same reply, nothing runs again
                     return self._retold(done)
-                entry = self.journal.accept(entry)  # durable before anything runs
                 crash_point("accepted")
-                for earlier in self.journal.open_entries(cid):  # left by a killed process
-                    if earlier.message_id != mid:
-                        self._process(earlier, recovered=True)
-                return self._with_notice(cid, self._process(entry, recovered=False))
+                for left in earlier:  # left by a killed process
+                    self._process(left, recovered=True)
+                reply = self._process(entry, recovered=False, emit=emit)
+                return self._with_notice(cid, mid, reply)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)  # redacted by the filter
                 return self._error_reply(cid, entry.text, entry.notes)
@@ -347,18 +494,19 @@ class EscalationAgent:
             language=say.language,
         )
 
-    def _process(self, entry: Entry, *, recovered: bool) -> BotReply:
+    def _process(self, entry: Entry, *, recovered: bool, emit: Emit | None = None) -> BotReply:
         """Run one journaled message (unless its turn was saved before a crash), then file
         its reply; a recovered turn's reply is owed to the shopper as a notice."""
         cid = entry.conversation_id
         config: RunnableConfig = {"configurable": {"thread_id": cid}}
-        values = self.graph.get_state(config).values
+        saved = self.graph.get_state(config)  # the one read of the checkpoint before the turn
+        values = saved.values
         if values.get("message_id") == entry.message_id and values.get("reply"):
             self._sync_outbox(values)  # the turn was saved; what followed it may not have been
             reply = self._reply(cid, values, entry.notes)
         else:
             try:
-                reply = self._run(entry, config)
+                reply = self._run(entry, config, saved, emit)
             except Exception as exc:  # a failed turn still ends in a handoff that says why
                 log.exception("turn failed for conversation %s", cid)  # redacted by the filter
                 reply = self._rescue(cid, config, exc, entry)
@@ -367,8 +515,7 @@ class EscalationAgent:
         crash_point("answered")
         if recovered and reply.messages:
             log.warning("conversation %s: message %s finished after a crash", cid, entry.message_id)
-        elif reply.messages:
-            self.journal.told(cid, entry.message_id)
+        # a message's own reply is told in :meth:`_with_notice`, with what else is owed
         return reply
 
     def _rescue(self, cid: str, config: RunnableConfig, exc: Exception, entry: Entry) -> BotReply:
@@ -383,13 +530,20 @@ class EscalationAgent:
             log.error("no handoff either for %s: %s", cid, redact_text(repr(again)))
         return self._error_reply(cid, entry.text, entry.notes)
 
-    def _run(self, entry: Entry, config: RunnableConfig) -> BotReply:
+    def _run(
+        self,
+        entry: Entry,
+        config: RunnableConfig,
+        saved: StateSnapshot,
+        emit: Emit | None = None,
+    ) -> BotReply:
+        """``saved``: the conversation's checkpoint, as read just before."""
         cid = entry.conversation_id
-        recovered, waiting = self._finish_interrupted_turn(config)
+        recovered, waiting = self._finish_interrupted_turn(config, saved.next)
         if recovered:
             self._sync_outbox(recovered)
         if waiting:
-            reply = self._to_human(cid, config, entry)
+            reply = self._to_human(cid, config, entry, None if recovered else saved.values)
             if recovered and recovered.get("reply", {}).get("kind") == "handoff":
                 return self._reply(cid, recovered, entry.notes)  # tell them now
             return reply
@@ -413,13 +567,46 @@ class EscalationAgent:
             turn["customer"] = entry.customer
         if entry.vertical is not None or entry.customer is not None:
             turn["vertical"] = entry.vertical or self.settings.vertical
-        state = self.graph.invoke(turn, config, context=self.context, durability="exit")
+        if entry.channel is not None:  # each given once is kept
+            turn["channel"] = entry.channel
+        if entry.locale is not None:
+            turn["locale"] = entry.locale
+        if entry.timezone is not None:
+            turn["timezone"] = entry.timezone
+        if emit is None:
+            state = self.graph.invoke(turn, config, context=self.context, durability="exit")
+        else:
+            state = self._stream_graph(turn, config, emit)
         crash_point("checkpointed")
         self._after_turn(cid, state)
         return self._reply(cid, state, entry.notes)
 
-    def _to_human(self, cid: str, config: RunnableConfig, entry: Entry) -> BotReply:
-        """A person owns the conversation: pass the line on, say nothing."""
+    def _stream_graph(self, turn: ConversationState, config: RunnableConfig, emit: Emit) -> dict:
+        """The turn through the graph, passing on each sentence the answer node streams.
+
+        The answer node is handed ``emit`` itself (``configurable[STREAM_KEY]``) rather than
+        LangGraph's custom stream mode: that mode runs every step in a worker thread and
+        relays each sentence through two more threads before it reaches ``emit``. Here the
+        graph runs inline, as in :meth:`send`, and a sentence goes out the moment the gate
+        passes it."""
+
+        def sentence(chunk: dict[str, Any]) -> None:
+            emit(("sentence", chunk))
+
+        streaming: RunnableConfig = {
+            **config,
+            "configurable": {**config.get("configurable", {}), STREAM_KEY: sentence},
+        }
+        state = self.graph.invoke(turn, streaming, context=self.context, durability="exit")
+        if state.get("streamed"):  # this message of the reply was shown sentence by sentence
+            emit(("shown", state["reply"]["messages"][0]))
+        return state
+
+    def _to_human(
+        self, cid: str, config: RunnableConfig, entry: Entry, before: dict | None = None
+    ) -> BotReply:
+        """A person owns the conversation: pass the line on, say nothing. ``before``: its
+        saved state, when already read."""
         if not entry.text and entry.action == "message":
             return BotReply(conversation_id=cid, kind="with_human", actions=[])
         event = HumanEvent(
@@ -428,7 +615,8 @@ class EscalationAgent:
             at=self.context.now(),
             kind="message" if entry.text else "button",
         )
-        before = self.graph.get_state(config).values
+        if before is None:
+            before = self.graph.get_state(config).values
         state = self.graph.invoke(
             Command(resume=event.model_dump(), update={"message_id": entry.message_id}),
             config,
@@ -439,6 +627,8 @@ class EscalationAgent:
         if entry.text:
             self._observe(record_shopper_with_human, cid, state, *_mood(entry.text, before))
         self._sync_outbox(state)  # after the email question, the held ticket is due now
+        if entry.text and not state.get("awaiting_email"):  # the ticket hears it too
+            queue_shopper_line(self, state, entry.text, entry.message_id)
         return self._reply(cid, state, entry.notes)
 
     def _speaking(self, cid: str, text: str = "") -> Messages:
@@ -490,9 +680,9 @@ class EscalationAgent:
         self.journal.told(cid, done.message_id)  # if it was owed, this tells them
         return BotReply(**reply)
 
-    def _with_notice(self, cid: str, reply: BotReply) -> BotReply:
-        """Give a shopper what a crash kept from them, with this reply."""
-        owed = self.journal.owed(cid)
+    def _with_notice(self, cid: str, mid: str, reply: BotReply) -> BotReply:
+        """Message ``mid``'s reply, now told, with what a crash kept from the shopper."""
+        owed = self.journal.told_then_owed(cid, mid)
         if not owed:
             return reply
         kept = [self._retold(Entry(**{**_OWED_SHELL, **o})) for o in owed]
@@ -543,6 +733,7 @@ class EscalationAgent:
                     language=say.language,
                 )
             )
+            self.feed.append(due.conversation_id, "wait_update", at=self.context.now(), text=text)
             self.board.update_sent(due.handoff_id)
         return replies
 
@@ -575,6 +766,33 @@ class EscalationAgent:
             stack.enter_context(self._process_lock(cid))
             return stack.pop_all()
 
+    def record_outcome(
+        self,
+        conversation_id: str,
+        kind: str,
+        *,
+        value: float | None = None,
+        currency: str | None = None,
+        at: datetime | str | None = None,
+        order_id: str | None = None,
+    ) -> bool:
+        """A commerce event after a conversation (``purchase``, ``refund``, ``cancellation``,
+        ``other``), kept with the metric events for ``escalate report``'s handoff conversion.
+
+        True when recorded; False when this kind for this ``order_id`` already was (report an
+        order as often as you like, it counts once). ``at`` defaults to now; ``value`` needs
+        its ``currency`` (ISO 4217). InputError on bad input, ConversationError for a
+        conversation this store never had, StorageError when it could not be kept.
+        """
+        from agent.metrics.conversion import make_outcome
+
+        cid = _check_id(conversation_id)
+        event = make_outcome(cid, kind, value=value, currency=currency,
+                             at=at or self.context.now(), order_id=order_id)  # fmt: skip
+        if not self.graph.get_state({"configurable": {"thread_id": cid}}).values:
+            raise ConversationError(f"no conversation {cid!r}")
+        return EventLog(self.store).record(event, strict=True)
+
     def set_staff(self, queue: str, agents_on_shift: int) -> None:
         """How many agents are on shift for a queue now (from the helpdesk's presence)."""
         if queue not in self.settings.handoff.queues:
@@ -594,6 +812,7 @@ class EscalationAgent:
             raise ConversationError(f"conversation {cid!r} is not waiting for a person")
         self.board.picked_up(handoff_id)
         self._observe(record_pickup, cid, handoff_id, self.context.now(), agent)
+        self.feed.append(cid, "picked_up", at=self.context.now(), agent=agent[:200] or "agent")
 
     def _prune(self, cid: str) -> None:
         """Keep only the checkpoint resuming needs, so a conversation's bytes grow linearly."""
@@ -613,13 +832,15 @@ class EscalationAgent:
         language = state.get("language") or self.settings.language.default
         return BotReply(conversation_id=cid, notes=notes, language=language, **reply)
 
-    def _finish_interrupted_turn(self, config: RunnableConfig) -> tuple[dict | None, bool]:
+    def _finish_interrupted_turn(
+        self, config: RunnableConfig, pending: tuple[str, ...]
+    ) -> tuple[dict | None, bool]:
         """A turn that failed half-way (say, while building a handoff) is retried, not dropped.
 
-        Returns the retried turn's state (None if nothing was pending) and whether the
-        conversation now waits for a person (one checkpoint read in the usual case).
+        ``pending``: the checkpoint's next steps. Returns the retried turn's state (None if
+        nothing was pending) and whether the conversation now waits for a person (no
+        checkpoint read in the usual case).
         """
-        pending = self.graph.get_state(config).next
         if not pending or "human" in pending:
             return None, "human" in pending
         cid = config["configurable"]["thread_id"]
@@ -634,19 +855,30 @@ class EscalationAgent:
         cid, state = self._from_person(conversation_id, "resolution", resolution, agent)
         resolved = state.get("resolution") or {}
         self._observe(record_resolution, cid, resolved)
+        self.feed.append(cid, "resolved", at=self.context.now(), agent=agent[:200] or "agent")
         if resolved.get("handoff_id"):
             self.board.closed(resolved["handoff_id"])
             if self.settings.helpdesk.kind == "local":  # the built-in inbox is ours to close
                 LocalInbox(self.store).close_ticket(resolved["handoff_id"])
         return self.conversation(cid)
 
-    def agent_message(self, conversation_id: str, text: str, *, agent: str = "agent") -> None:
+    def agent_message(
+        self, conversation_id: str, text: str, *, agent: str = "agent", to_ticket: bool = True
+    ) -> None:
         """A person's line to the shopper while they own the conversation (kept in the transcript,
-        so the bot knows what was said and promised when the conversation comes back)."""
+        so the bot knows what was said and promised when the conversation comes back).
+
+        ``to_ticket``: copy the line to the handoff's helpdesk ticket through the outbox (an
+        internal note there); False for a line that came from that ticket (its webhook)."""
         cid, state = self._from_person(conversation_id, "agent_message", text, agent)
         hid = (state.get("handoff") or {}).get("id")
+        line = state["transcript"][-1]
+        name = agent[:200] or "agent"
+        self.feed.append(cid, "agent_message", at=line["at"], text=line["text"], agent=name)
         if hid:
-            self._observe(record_agent_message, cid, hid, state["transcript"][-1]["at"], agent)
+            self._observe(record_agent_message, cid, hid, line["at"], agent)
+        if to_ticket:
+            queue_agent_line(self, state, line["text"], name)
 
     def _from_person(
         self,
@@ -678,9 +910,13 @@ class EscalationAgent:
     def conversation(self, conversation_id: str) -> Conversation:
         """The transcript, who owns the conversation, and its last handoff."""
         cid = _check_id(conversation_id)
+        events_after = self.feed.last_seq(
+            cid
+        )  # first: a line written meanwhile shows twice, never not at all
         values = self.graph.get_state({"configurable": {"thread_id": cid}}).values
         handoff = values.get("handoff")
         return Conversation(
+            events_after=events_after,
             conversation_id=cid,
             mode=values.get("mode", "new"),
             transcript=[Turn(**t) for t in values.get("transcript", [])],

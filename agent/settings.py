@@ -29,6 +29,7 @@ from agent.helpdesk.settings import HelpdeskSettings
 from agent.messages.settings import LanguageSettings
 from agent.ops.hours import Hours
 from agent.ops.rules import RoutingRule, check_rules, effective_rules
+from agent.service.settings import ServiceSettings
 from agent.settings_checks import strict_scalar, unsafe_regex
 
 Vertical = Literal["apparel", "beauty", "supplements", "electronics", "home", "general"]
@@ -96,6 +97,11 @@ class KnowledgeSettings(_Section):
     """The store's own domains: links to them (or their subdomains) in KB files are not flagged."""
     serve_flagged_instructions: bool = False
     """Write KB chunks that read like instructions to the bot anyway (they are still flagged)."""
+    audience: dict[str, Literal["internal", "shopper"]] = {}
+    """Who documents are written for, by a glob over their path in the KB folder
+    (``"agent-wiki/**" = "internal"``); the last matching glob wins over a document's front
+    matter and the heuristic. Internal text is never quoted to a shopper; it still feeds the
+    handoff's suggested resolution (docs/knowledge-base.md)."""
 
 
 class TriggerSettings(_Section):
@@ -106,6 +112,9 @@ class TriggerSettings(_Section):
     that could backtrack catastrophically (a quantifier inside a quantifier) is refused."""
     sensitive_disabled: list[str] = []
     """Default topics this store turns off (by name, see ``escalate triggers``)."""
+    intent_examples: Path | None = None
+    """A folder of the store's own example banks (TOML, docs/intents.md): a file named like a
+    built-in bank adds examples to it, any other name is a new intent."""
     sentiment_threshold: float = Field(-0.55, ge=-1, le=0)
     """VADER compound score at or below which the shopper is taken to be upset."""
     loop_similarity: float = Field(0.72, gt=0, le=1)
@@ -292,6 +301,8 @@ class Settings(BaseSettings):
     """Where handoff packages are delivered."""
     language: LanguageSettings = LanguageSettings()
     """The shopper's language: detection, and the message catalogues the bot speaks from."""
+    service: ServiceSettings = ServiceSettings()
+    """The HTTP service (``escalate serve``): API keys per role, limits, the scheduler."""
 
     _strict_scalars = field_validator("*", mode="before")(strict_scalar)
 

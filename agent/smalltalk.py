@@ -50,7 +50,10 @@ _ASKS = re.compile(
 _FILLER = content_words(
     "hi hello hey good morning afternoon evening hola buenos dias buenas bonjour salut hallo guten tag "
     "ola oi name order got received placed bought last week yesterday today there it's ordered "
-    "hier ist bestellung pedido commande encomenda ordine aqui soy ich bin je suis sou"
+    "hier ist bestellung pedido commande encomenda ordine aqui soy ich bin je suis sou "
+    # "My email is ... and my order is ...": contact details given up front ask nothing yet
+    "email mail phone number correo telefono numero es mi courriel telephone "
+    "numero est mon ma adresse telefon telefonnummer nummer meine mein telefone meu minha"
 )
 
 

@@ -139,6 +139,12 @@ class ConversationState(TypedDict, total=False):
     transcript: Annotated[list[dict[str, Any]], operator.add]
     customer: dict[str, Any]
     vertical: str
+    channel: str
+    """Where the shopper writes from: chat, email, voice or social (the runtime's word)."""
+    locale: str
+    """The shopper's locale as their widget reports it (BCP 47, e.g. ``pt-BR``)."""
+    timezone: str
+    """The shopper's IANA time zone (``Europe/Lisbon``): promised reply times are stated in it."""
     mode: Mode
     extracted: dict[str, Any]
     answered: Annotated[list[dict[str, Any]], operator.add]
@@ -156,8 +162,16 @@ class ConversationState(TypedDict, total=False):
     triggers: list[dict[str, Any]]
     sentiment: dict[str, Any]
     intent: str
+    declinable: bool
+    """Off-topic or an injection (agent/triggers/banks.py): declined, not handed off, when the
+    knowledge base has no answer."""
     retrieved: list[dict[str, Any]]
+    retrieved_internal: list[dict[str, Any]]
+    """Chunks written for staff (knowledge.audience): never quoted, only for the handoff."""
     draft: dict[str, Any]
+    streamed: list[str]
+    """Sentences of the draft already sent to the shopper, each after the gate passed it
+    (only when the runtime streams the answer: ``EscalationAgent.stream``)."""
     verdict: dict[str, Any]
     reply: dict[str, Any]
     handoff: dict[str, Any]

@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.store.postgres import PostgresStore
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
@@ -277,6 +278,20 @@ def claim_row_postgres(store: Any, prefix: str, key: str, take: Any) -> dict[str
     return new
 
 
+def create_row_postgres(store: Any, prefix: str, key: str, value: dict[str, Any]) -> bool:
+    """``INSERT ... ON CONFLICT DO NOTHING`` (see agent/helpdesk/lease.py): True if written."""
+    from psycopg.types.json import Jsonb
+
+    pool = store.conn
+    opened = pool.connection() if isinstance(pool, ConnectionPool) else _same(pool)
+    with opened as conn, conn.transaction():
+        cursor = conn.execute(
+            "INSERT INTO store (prefix, key, value) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            (prefix, key, Jsonb(value)),
+        )
+        return cursor.rowcount == 1
+
+
 class _same:
     """A bare connection used as if it came from a pool."""
 
@@ -288,3 +303,20 @@ class _same:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+@contextmanager
+def scratch_database(admin_url: str, prefix: str = "escalate_scratch") -> Iterator[str]:
+    """A new empty database on the server at ``admin_url``, dropped on exit (benchmarks)."""
+    import uuid
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )

@@ -15,6 +15,7 @@ from agent.metrics import (
     AgentMessage,
     BotAnswered,
     ConversationStarted,
+    Event,
     EventLog,
     Handoff,
     PickedUp,
@@ -50,43 +51,61 @@ def record_turn(log: EventLog, cid: str, values: dict[str, Any], min_score: floa
     transcript = values.get("transcript") or []
     if not transcript:
         return
-    log.record(ConversationStarted(conversation_id=cid, at=transcript[0]["at"]))
+    channel, locale, zone = values.get("channel"), values.get("locale"), values.get("timezone")
+    events: list[Event] = [
+        ConversationStarted(
+            conversation_id=cid,
+            at=transcript[0]["at"],
+            channel=channel,
+            locale=locale,
+            timezone=zone,
+        )
+    ]
+    outcome = _outcome(values, cid, transcript, min_score)
+    log.record_all(events if outcome is None else [*events, outcome])  # one read, one write
+
+
+def _outcome(
+    values: dict[str, Any], cid: str, transcript: list[dict], min_score: float
+) -> Event | None:
+    """The turn's answer or handoff event, if it was either."""
+    channel, locale, zone = values.get("channel"), values.get("locale"), values.get("timezone")
     reply = values.get("reply") or {}
     intent = values.get("intent") or "other"
     topic = topic_key(intent, values.get("retrieved") or [], min_score)
     known = _known(values)
     if reply.get("kind") == "answer" and values.get("answered"):
         question = values["answered"][-1]["question"]
-        log.record(
-            BotAnswered(
-                conversation_id=cid,
-                at=transcript[-1]["at"],
-                question=scrub(question, known).text,
-                intent=intent,
-                topic=topic,
-            )
+        return BotAnswered(
+            conversation_id=cid,
+            at=transcript[-1]["at"],
+            question=scrub(question, known).text,
+            intent=intent,
+            topic=topic,
         )
     elif reply.get("kind") == "handoff" and values.get("handoff"):
         p = values["handoff"]
         resolution = values.get("resolution") or {}
         started = resolution.get("at") if resolution.get("at", "") < p["created_at"] else None
-        log.record(
-            Handoff(
-                conversation_id=cid,
-                handoff_id=p["id"],
-                at=p["created_at"],
-                conversation_started_at=started or transcript[0]["at"],
-                questions=[scrub(q, known).text for q in _unanswered(p)],
-                intent=p["intent"],
-                topic=topic,
-                triggers=list(dict.fromkeys(h["kind"] for h in p["triggers"])),
-                sensitive_topics=list(values.get("topics") or []),
-                route=p["route"],
-                rule=p.get("route_rule"),
-                delivery=p["shopper_messages"]["mode"],
-                sentiment_before=p["sentiment"]["compound"],
-            )
+        return Handoff(
+            conversation_id=cid,
+            handoff_id=p["id"],
+            at=p["created_at"],
+            conversation_started_at=started or transcript[0]["at"],
+            questions=[scrub(q, known).text for q in _unanswered(p)],
+            intent=p["intent"],
+            topic=topic,
+            triggers=list(dict.fromkeys(h["kind"] for h in p["triggers"])),
+            sensitive_topics=list(values.get("topics") or []),
+            route=p["route"],
+            rule=p.get("route_rule"),
+            delivery=p["shopper_messages"]["mode"],
+            sentiment_before=p["sentiment"]["compound"],
+            channel=p.get("channel") or channel,
+            locale=p.get("locale") or locale,
+            timezone=p.get("timezone") or zone,
         )
+    return None
 
 
 def _unanswered(package: dict) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from langgraph.store.memory import InMemoryStore
+
 from agent.claims import content_words
 from agent.llm import Draft, HandoffFacts, HandoffNotes, Usage
 from agent.offline import OfflineBackend
@@ -119,3 +121,15 @@ DANA = {
         }
     ],
 }
+
+
+class CountingStore(InMemoryStore):
+    """An in-memory store that counts its round trips (each ``batch`` call)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def batch(self, ops):  # type: ignore[override]
+        self.batches += 1
+        return super().batch(ops)

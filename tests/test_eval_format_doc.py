@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import pytest
 from pydantic import BaseModel
 
+from agent.errors import ConfigError
 from agent.settings import Settings
 from evals.runner import EvalSet, load_set, set_settings
 from evals.schema import Case, parse_line
@@ -85,3 +87,15 @@ def test_the_set_toml_example_loads(tmp_path):
     loaded = load_set(tmp_path)
     assert loaded.name == "acme-socks" and loaded.overrides["grounding"]["threshold"] == 0.6
     assert set_settings(Settings(), loaded).grounding.threshold == 0.6
+
+
+def test_split_is_read_and_a_bad_split_is_named(tmp_path):
+    (tmp_path / "cases.jsonl").write_text(
+        '{"id":"c","turns":["hi"],"expect":{"decision":"answer"}}\n'
+    )
+    (tmp_path / "set.toml").write_text('split = "dev"\n')
+    assert load_set(tmp_path).split == "dev"
+    assert "split" not in load_set(tmp_path).overrides
+    (tmp_path / "set.toml").write_text('split = "train"\n')
+    with pytest.raises(ConfigError, match=r"set.toml: split"):
+        load_set(tmp_path)

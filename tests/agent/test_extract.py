@@ -13,6 +13,10 @@ from agent.state import Customer
         ("Bestellung Nr. 998877 fehlt, ich heiße Jürgen", ["998877"], ["Jürgen"]),
         ("Me llamo Lucía, pedido 55512", ["55512"], ["Lucía"]),
         ("I'm so angry about this", [], []),
+        ("Hey! Lena Park, lena.p@mailbox.org", [], ["Lena Park"]),
+        ("Hi, Ravi, order #552190", ["552190"], ["Ravi"]),
+        ("Hi, Sorry, #1234 is late", ["1234"], []),  # not a name, an apology
+        ("Hello, Thanks, +1 415 555 0134", [], []),
     ],
 )
 def test_orders_and_names(text, orders, names):

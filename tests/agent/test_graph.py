@@ -13,6 +13,8 @@ EXPECTED_EDGES = {
     ("answer", "verify"),
     ("verify", "respond"),
     ("verify", "handoff"),
+    ("verify", "decline"),
+    ("decline", "__end__"),
     ("respond", "__end__"),
     ("handoff", "human"),
     ("human", "human"),

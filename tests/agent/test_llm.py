@@ -242,3 +242,29 @@ def test_sentence_vectors_embed_each_text_once():
     assert vectors(["a", "bb", "a"]) == [[1.0, 1.0], [2.0, 1.0], [1.0, 1.0]]
     assert vectors(["bb", "ccc"]) == [[2.0, 1.0], [3.0, 1.0]]
     assert calls == [["a", "bb"], ["ccc"]]
+
+
+@pytest.mark.parametrize(
+    ("judgement", "declined_by"),
+    [("answers", None), ("partly", "model"), ("other_thing", "model")],
+)
+def test_the_models_own_answerability_judgement_comes_from_the_same_call(
+    mock, judgement, declined_by
+):
+    from agent.grounding import verify
+
+    body = {**DRAFT, "judgement": judgement}
+    route = mock.post("/chat/completions").respond(json=completion(json.dumps(body)))
+    llm = OpenAIBackend(SETTINGS, "Northwind")
+    question = "How many days do I have to return unworn items?"
+    chunks = LexicalRetriever(SAMPLE_KB).search(question, 4)
+    draft = llm.draft_answer(question, chunks, [])
+    assert draft.judgement == judgement
+    sent = json.loads(route.calls.last.request.content)
+    schema = sent["response_format"]["json_schema"]["schema"]
+    assert "judgement" in schema["properties"]
+    assert "judgement" in sent["messages"][0]["content"]
+    verdict = verify(draft, question, chunks, 0.5, 0.3)
+    assert verdict.declined_by == declined_by
+    assert verdict.passed is (declined_by is None)
+    assert llm.usage.calls == 1  # no second call to judge the answer

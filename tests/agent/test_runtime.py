@@ -238,3 +238,14 @@ def test_a_rejected_answer_gets_a_question_back_and_a_second_rejection_a_person(
     assert again.kind == "acknowledge" and "other words" in again.messages[0]
     last = agent.send("c19", "That's not what I asked. How long do refunds take?")
     assert last.kind == "handoff" and last.handoff.triggers[0].kind == "loop"
+
+
+def test_a_turn_reads_its_checkpoint_once_before_the_graph_reads_it(settings, monkeypatch):
+    agent = make_agent(settings)
+    agent.send("reads", "Hi there!")
+    reads = []
+    real = agent.checkpointer.get_tuple
+    monkeypatch.setattr(agent.checkpointer, "get_tuple", lambda c: reads.append(c) or real(c))
+    reply = agent.send("reads", "How many days do I have to return unworn items?")
+    assert reply.kind == "answer"
+    assert len(reads) == 2  # the runtime's one read (retry? waiting?), then the graph's own

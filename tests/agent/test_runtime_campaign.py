@@ -463,14 +463,18 @@ def test_the_gate_blocks_numbers_written_in_words(tmp_path: Path, sentence: str)
 
 
 class _Gate(LexicalRetriever):
-    """Holds the first thread that searches until another turn has run to the end."""
+    """Once armed, holds the first thread that searches until another turn has run to the
+    end (the agent's own dry question at start searches too, before it is armed)."""
 
     def __init__(self) -> None:
         super().__init__(SAMPLE_KB)
         self.inside, self.other_done = threading.Event(), threading.Event()
+        self.armed = False
         self.held: int | None = None
 
     def search(self, query: str, k: int):
+        if not self.armed:
+            return super().search(query, k)
         if self.held is None:
             self.held = threading.get_ident()
         if self.held == threading.get_ident() and not self.other_done.is_set():
@@ -482,11 +486,13 @@ class _Gate(LexicalRetriever):
 def test_two_messages_at_once_in_one_conversation_are_both_kept(tmp_path: Path) -> None:
     gate = _Gate()
     agent = fake_campaign(tmp_path, retriever=gate).agent
+    gate.armed = True
     first = threading.Thread(target=agent.send, args=("race", "I want to talk to a human"))
     first.start()
     assert gate.inside.wait(10)
+    # the second turn waits for the first's lock; let the first go on a moment later
+    threading.Timer(1.0, gate.other_done.set).start()
     second = agent.send("race", "How many days do I have to return unworn items?")
-    gate.other_done.set()
     first.join(10)
     said = [t.text for t in agent.conversation("race").transcript if t.role == "shopper"]
     assert len(said) == 2, said

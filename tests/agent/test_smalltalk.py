@@ -54,6 +54,13 @@ def test_introductions_with_a_request_are_not_small_talk(text):
         "Hey, Chris Yamamoto here.",
         "Hi, Daniel Kim from Brightline Events.",
         "Oi, tudo bem? Meu nome é Beatriz Almeida.",
+        "My email is lee.park@example.org and my order is NW-30211.",
+        "mi correo es ana.ruiz@example.com, pedido NW-30877",
+        "Meine Telefonnummer ist 030 1234567, Bestellung NW-31002",
+        # a bare name after the greeting, then contact details
+        "Hey! Lena Park, lena.p@mailbox.org.",
+        "Hello, Sam Ortiz (sam.o@post.com)",
+        "Hi! Ravi Shah, order 552190",
     ],
 )
 def test_introductions_in_other_shapes_are_greetings(text):
@@ -66,6 +73,7 @@ def test_introductions_in_other_shapes_are_greetings(text):
         "where is my order",
         "I placed an order yesterday and it's not there",
         "Hi, how are you? Can I return shoes?",
+        "My email is lee.park@example.org and my order is broken",
     ],
 )
 def test_requests_without_a_question_mark_are_not_greetings(text):
