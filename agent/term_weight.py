@@ -185,6 +185,23 @@ def nearest(words: Sequence[str], quoted: Sequence[str], embed: Embed) -> dict[s
     return {w: float(max(0.0, b)) for w, b in zip(words, best, strict=True)}
 
 
+def closeness(cosine: float) -> float:
+    """How near a word is to the quote, in [0, 1]: 0 below ``NEAR_FROM``, 1 from ``NEAR_TO``."""
+    return max(0.0, min(1.0, (cosine - NEAR_FROM) / (NEAR_TO - NEAR_FROM)))
+
+
+def covered(words: Sequence[str], quoted: Sequence[str], embed: Embed | None) -> float:
+    """How much of ``words`` (question words the KB never uses, absent from the quote) the
+    quote still says in its own words: each counts by its :func:`closeness` to the nearest
+    quoted word ("kibble" beside "food", "meds" beside "medication"). Only words the KB
+    never uses get this credit: a word the KB uses elsewhere ("blue" when the quote says
+    "red") names something the quote is not about."""
+    if embed is None or not words:
+        return 0.0
+    near = nearest(words, quoted, embed)
+    return sum(closeness(near[w]) for w in words)
+
+
 def weights(
     question: str, unknown: Sequence[str], quoted: Sequence[str], embed: Embed | None = None
 ) -> dict[str, float]:
@@ -197,8 +214,7 @@ def weights(
     out = {}
     for word in unknown:
         weight = STORY_WEIGHT if word in story else 1.0
-        closeness = (near.get(word, 0.0) - NEAR_FROM) / (NEAR_TO - NEAR_FROM)
-        out[word] = round(weight * (1.0 - max(0.0, min(1.0, closeness))), 4)
+        out[word] = round(weight * (1.0 - closeness(near.get(word, 0.0))), 4)
     return out
 
 
