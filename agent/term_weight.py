@@ -207,9 +207,7 @@ def closeness(cosine: float) -> float:
     return max(0.0, min(1.0, (cosine - NEAR_FROM) / (NEAR_TO - NEAR_FROM)))
 
 
-def covered(
-    words: Sequence[str], quoted: Sequence[str], embed: Embed | None
-) -> dict[str, float]:
+def covered(words: Sequence[str], quoted: Sequence[str], embed: Embed | None) -> dict[str, float]:
     """How much of ``words`` (question words the KB never uses, absent from the quote) the
     quote still says in its own words: each counts by its :func:`closeness` to the nearest
     quoted word ("kibble" beside "food", "meds" beside "medication").

@@ -7,10 +7,10 @@ import pytest
 
 from agent.grounding import unknown_terms, verify
 from agent.llm import Claim, Draft
+from agent.passages import units
 from agent.term_weight import asking_clause, inflections, story_words, weights
 from knowledge.embeddings import LocalMiniLM
 from knowledge.models import Chunk, ScoredChunk
-from agent.passages import units
 from knowledge.vocabulary import words_of
 
 VOCAB = frozenset(
