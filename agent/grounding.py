@@ -27,7 +27,10 @@ chunks it cites: 1.0 for a verbatim quote). The signals, each in [0, 1]:
   headings);
 - retrieval: the best cited chunk's similarity to the question;
 - coverage: the share of the question's stemmed content words (asking words aside) that
-  the quoted units and their headings contain;
+  the quoted units and their headings contain; a word the KB never uses counts in part
+  when the quote has a word close to it by the embedder ("kibble" beside "food"), and the
+  words of the shopper's story around the question count half
+  (:func:`agent.term_weight.story_stems`);
 - unknown: 1 - 0.5^n for the n question words the knowledge base never uses (a rare
   product name the KB lacks; not the shopper's name, "wanna" or a typo of a KB word);
 - typed: 1 when the question asks for a kind of answer (a price, a duration) and the
@@ -58,7 +61,14 @@ from agent.claim_check import check_claim, lemmas, stem
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
 from agent.llm import Draft
 from agent.passages import LABEL_JOIN, Unit, units
-from agent.term_weight import discount, inflections, weights
+from agent.term_weight import (
+    STORY_WEIGHT,
+    covered,
+    discount,
+    inflections,
+    story_stems,
+    weights,
+)
 from agent.triggers.sentiment import is_feeling
 from knowledge.models import ScoredChunk
 from knowledge.tokens import cl100k
@@ -407,7 +417,17 @@ def score_features(
         f"{sc.chunk.title} {sc.chunk.heading}" for sc in cited if sc.chunk.source == "learned"
     ]
     said = set().union(*(lemmas(b) for b in [*bodies, *shown, *learned]))
-    coverage = len(asked & said) / len(asked) if asked else 1.0
+    # a word the KB never uses is the shopper's own word: its nearest quoted word may say it
+    own = {stem(w): w for w in unknown}
+    missing = [own[s] for s in sorted(asked - said) if s in own]
+    got = {s: 1.0 for s in asked & said}
+    got |= {stem(w): c for w, c in covered(missing, [*bodies, *shown], embed).items()}
+    # the story around the question ("I bought it 3 weeks ago, ...") counts less than the
+    # clause that asks
+    story = story_stems(question)
+    weight = {s: STORY_WEIGHT if s in story else 1.0 for s in asked}
+    total = sum(weight.values())
+    coverage = sum(weight[s] * got.get(s, 0.0) for s in asked) / total if asked else 1.0
     if embed is not None:
         vectors = np.asarray(embed([question, *bodies]), dtype=np.float64)
         similarity = float(max(0.0, (vectors[1:] @ vectors[0]).max()))

@@ -18,7 +18,7 @@ from agent.answerability import conflict
 from agent.claim_check import lemmas
 from agent.claims import content_words
 from agent.llm import Claim, Draft, HandoffFacts, HandoffNotes, Usage
-from agent.passages import Unit, units
+from agent.passages import Unit, continuation, units
 from agent.questions import asked_part, split_questions
 from knowledge.models import ScoredChunk
 
@@ -167,7 +167,32 @@ def best_sentences(
     chosen = [c for c in unique if c[0] >= best - MARGIN and c[1] > 0][:limit] or unique[:1]
     chosen = _about_it(question, chosen)
     chosen.sort(key=lambda c: (c[2], c[3]))
-    return [(c[4], c[5]) for c in chosen]
+    picked = [(c[4], c[5]) for c in chosen]
+    return _completed(picked, rows, every, question, labelled)
+
+
+def _completed(
+    picked: list[tuple[str, str]],
+    rows: list[tuple[int, Unit, ScoredChunk]],
+    every: list[Unit],
+    question: str,
+    labelled: bool,
+) -> list[tuple[str, str]]:
+    """Each picked unit that is a list intro or stops mid-way ("We cannot ship:", "...
+    tags attached, and") is quoted with the next unit of its section, which says the rest."""
+    out: list[tuple[str, str]] = []
+    for text, chunk_id in picked:
+        out.append((text, chunk_id))
+        for _, unit, sc in rows:
+            if sc.chunk.id != chunk_id or (unit.quote() if labelled else unit.body) != text:
+                continue
+            after = continuation(sc.chunk, unit)
+            if after is not None and conflict(question, after, every) is None:
+                pair = (after.quote() if labelled else after.body, chunk_id)
+                if pair not in out and pair not in picked:
+                    out.append(pair)
+            break
+    return out
 
 
 def _about_it(question: str, chosen: list[Candidate]) -> list[Candidate]:

@@ -29,7 +29,7 @@ from knowledge.carry import ROW as _ROW
 from knowledge.carry import RULE as _RULE
 from knowledge.models import Chunk
 
-__all__ = ["LABEL_JOIN", "Unit", "source_sentences", "units"]
+__all__ = ["LABEL_JOIN", "Unit", "continuation", "source_sentences", "units"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9¿¡$€£])")
 _BLANK = re.compile(r"\n[ \t]*\n")
@@ -38,6 +38,13 @@ LABEL_JOIN = " › "
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _NAME_END = re.compile(r"\s+[—–|]\s+|\s+\(|\s+-\s+")
 _GENERIC_HEADINGS = frozenset("overview details general info information notes faq".split())
+# A sentence that stops on one of these has not said its piece: "Orders ship to:",
+# "You can return unworn items, tags attached, and", "Refunds go back to the".
+_OPEN_END = re.compile(
+    r"(?:[:,;–—-]|\b(?:and|or|but|to|the|a|an|of|for|with|from|by|in|on|at|as|than|"
+    r"including|such as|e\.g\.)\s*)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,12 @@ class Unit:
     def body(self) -> str:
         """The unit as read on its own: an item with its intro."""
         return f"{self.intro} {self.text}" if self.intro else self.text
+
+    @property
+    def unfinished(self) -> bool:
+        """A sentence that introduces what follows ("We ship to:") or stops mid-way (a wrapped
+        paragraph cut at a chunk's edge): on its own it does not say its piece."""
+        return self.kind == "sentence" and bool(_OPEN_END.search(self.text.strip()))
 
     @property
     def label(self) -> str:
@@ -97,6 +110,19 @@ class Unit:
         """What is compared with the question: the heading path, then the body."""
         head = " > ".join(p for p in self.heading if p)
         return f"{head}: {self.body}" if head else self.body
+
+
+def continuation(chunk: Chunk, unit: Unit) -> Unit | None:
+    """The unit after an :attr:`~Unit.unfinished` ``unit`` in the same section of ``chunk``
+    (what its list intro introduces, or the rest of what it was saying), else None."""
+    if not unit.unfinished:
+        return None
+    found = units(chunk)
+    for n, mine in enumerate(found[:-1]):
+        if mine == unit:
+            after = found[n + 1]
+            return after if after.heading == unit.heading else None
+    return None
 
 
 def _not_a_name(part: str) -> bool:

@@ -40,6 +40,9 @@ STORY_WEIGHT = 0.5
 NEAR_FROM, NEAR_TO = 0.45, 0.75
 """Cosine of an unknown word and the nearest quoted word: below ``NEAR_FROM`` the word
 counts in full, from ``NEAR_TO`` not at all, linearly between."""
+DISTINCT = 0.1
+"""How far the nearest quoted word must stand above the next for coverage credit
+(:func:`covered`)."""
 
 _SUFFIXES = (
     "", "s", "es", "e", "ed", "ing", "er", "ers", "ery", "y", "ies", "ied", "ion", "ions",
@@ -136,6 +139,15 @@ def asking_clause(question: str) -> str | None:
     return asking
 
 
+def story_stems(question: str) -> set[str]:
+    """Stems of the words only the shopper's story uses (see :func:`story_words`)."""
+    story = story_words(question)
+    if not story:
+        return set()
+    asking = asking_clause(question) or ""
+    return {stem(w) for w in story} - {stem(w) for w in _TOKEN.findall(asking.lower())}
+
+
 def story_words(question: str) -> set[str]:
     """Lower-cased words outside the clause that asks, when that clause names its subject
     (a word other than an asking, stop or pronoun word); empty otherwise."""
@@ -166,9 +178,9 @@ def _vectors(embed: Embed) -> SentenceVectors:
     return found
 
 
-def nearest(words: Sequence[str], quoted: Sequence[str], embed: Embed) -> dict[str, float]:
-    """Each word's highest cosine with a content word of the quoted sentences."""
-    said = list(
+def _content(quoted: Sequence[str]) -> list[str]:
+    """The quoted sentences' content words, once each."""
+    return list(
         dict.fromkeys(
             w
             for text in quoted
@@ -176,6 +188,11 @@ def nearest(words: Sequence[str], quoted: Sequence[str], embed: Embed) -> dict[s
             if len(w) > 2 and w not in STOPWORDS
         )
     )
+
+
+def nearest(words: Sequence[str], quoted: Sequence[str], embed: Embed) -> dict[str, float]:
+    """Each word's highest cosine with a content word of the quoted sentences."""
+    said = _content(quoted)
     if not words or not said:
         return {w: 0.0 for w in words}
     vectors = _vectors(embed)
@@ -183,6 +200,36 @@ def nearest(words: Sequence[str], quoted: Sequence[str], embed: Embed) -> dict[s
     known = vectors.matrix(said).astype(np.float64)
     best = (asked @ known.T).max(axis=1)
     return {w: float(max(0.0, b)) for w, b in zip(words, best, strict=True)}
+
+
+def closeness(cosine: float) -> float:
+    """How near a word is to the quote, in [0, 1]: 0 below ``NEAR_FROM``, 1 from ``NEAR_TO``."""
+    return max(0.0, min(1.0, (cosine - NEAR_FROM) / (NEAR_TO - NEAR_FROM)))
+
+
+def covered(words: Sequence[str], quoted: Sequence[str], embed: Embed | None) -> dict[str, float]:
+    """How much of ``words`` (question words the KB never uses, absent from the quote) the
+    quote still says in its own words: each counts by its :func:`closeness` to the nearest
+    quoted word ("kibble" beside "food", "meds" beside "medication").
+
+    Only words the KB never uses get this credit: a word the KB uses elsewhere ("blue" when
+    the quote says "red") names something the quote is not about. And only when one quoted
+    word stands out as the neighbour (``DISTINCT`` above the next): a word about as near
+    several quoted words ("Japan" beside "Germany", "Australia", "Canada") is one more
+    member of the list the quote gives, which the list leaves out."""
+    said = _content(quoted)
+    if embed is None or not words or not said:
+        return {}
+    vectors = _vectors(embed)
+    asked = vectors.matrix(list(words)).astype(np.float64)
+    known = vectors.matrix(said).astype(np.float64)
+    found = {}
+    for word, row in zip(words, asked @ known.T, strict=True):
+        best = np.sort(row)[::-1]
+        runner_up = float(best[1]) if len(best) > 1 else 0.0
+        if float(best[0]) - runner_up >= DISTINCT and closeness(float(best[0])) > 0:
+            found[word] = closeness(float(best[0]))
+    return found
 
 
 def weights(
@@ -197,8 +244,7 @@ def weights(
     out = {}
     for word in unknown:
         weight = STORY_WEIGHT if word in story else 1.0
-        closeness = (near.get(word, 0.0) - NEAR_FROM) / (NEAR_TO - NEAR_FROM)
-        out[word] = round(weight * (1.0 - max(0.0, min(1.0, closeness))), 4)
+        out[word] = round(weight * (1.0 - closeness(near.get(word, 0.0))), 4)
     return out
 
 

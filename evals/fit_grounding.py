@@ -33,6 +33,7 @@ import numpy as np
 from agent.grounding import FEATURES, SCORE_FILE, unknown_terms, verify
 from agent.offline import OfflineBackend, SentenceVectors
 from agent.settings import Settings
+from agent.shorthand import expand
 from evals.runner import load_set, set_settings, set_store
 from evals.schema import read_cases
 
@@ -62,7 +63,7 @@ def rows(set_path: Path) -> list[tuple[list[float], int]]:
             label = 0
         else:
             continue
-        question = case.turns[0]
+        question = expand(case.turns[0])  # as the bot matches it (agent.nodes.retrieve)
         chunks = store.search(question, settings.knowledge.top_k)
         draft = llm.draft_answer(question, chunks, [])
         if not draft.answerable:

@@ -19,7 +19,7 @@ from agent.context import Context
 from agent.errors import LLMError
 from agent.grounding import hopeless
 from agent.llm import Draft
-from agent.nodes.retrieve import question_of
+from agent.nodes.retrieve import matched_question
 from agent.nodes.verify import gate
 from agent.state import ConversationState
 from knowledge.models import ScoredChunk
@@ -43,9 +43,9 @@ def answer(state: ConversationState, runtime: Runtime[Context]) -> dict:
     try:
         language = state.get("language") or runtime.context.settings.language.default
         if streams is not None and callable(write):
-            stream = streams(question_of(state), chunks, history, language)
+            stream = streams(matched_question(state), chunks, history, language)
             return _streamed(state, runtime, stream, write)
-        draft = llm.draft_answer(question_of(state), chunks, history, language)
+        draft = llm.draft_answer(matched_question(state), chunks, history, language)
     except LLMError as exc:
         log.error("drafting failed, the turn will be handed off: %s", exc)
         return {

@@ -12,6 +12,7 @@ from agent.context import Context
 from agent.errors import KnowledgeError
 from agent.learning.book import ProposalBook
 from agent.questions import asked_part, split_questions
+from agent.shorthand import expand
 from agent.state import ConversationState
 from knowledge.models import ScoredChunk
 
@@ -36,6 +37,13 @@ def question_of(state: ConversationState) -> str:
     if before["role"] == "shopper" and before["kind"] == "message" and answer["role"] == "bot":
         return f"{before['text']} {current}"
     return current
+
+
+def matched_question(state: ConversationState) -> str:
+    """The question as it is matched against the knowledge base (retrieval, the draft, the
+    grounding gate): :func:`question_of` with chat shorthand written out ("do u ship to
+    canada"; :mod:`agent.shorthand`). The transcript keeps the shopper's own words."""
+    return expand(question_of(state), state.get("language"))
 
 
 def search_all(ctx: Context, question: str) -> list[ScoredChunk]:
@@ -71,7 +79,7 @@ def retrieve(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Search the store; a store failure yields nothing found (and so a handoff), never a crash."""
     ctx = runtime.context
     try:
-        found = approved_only(search_all(ctx, question_of(state)), runtime.store)
+        found = approved_only(search_all(ctx, matched_question(state)), runtime.store)
     except KnowledgeError as exc:
         log.error("retrieval failed, the turn will be handed off: %s", exc)
         return {

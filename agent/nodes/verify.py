@@ -11,7 +11,7 @@ from agent.errors import KnowledgeError
 from agent.grounding import Embed, Verdict, shopper_words, unknown_terms
 from agent.grounding import verify as check
 from agent.llm import Draft
-from agent.nodes.retrieve import question_of
+from agent.nodes.retrieve import matched_question
 from agent.offline import SentenceVectors
 from agent.state import ConversationState, TriggerHit, Turn
 from knowledge.models import ScoredChunk
@@ -55,7 +55,7 @@ def gate(
     each streamed prefix of it (see answer), come from this one function."""
     settings = ctx.settings
     vertical = state.get("vertical") or settings.vertical
-    question = question_of(state)
+    question = matched_question(state)
     retrieved = [ScoredChunk(**c) for c in state.get("retrieved", [])]
     words = _unknown(question, state, ctx) if unknown is None else unknown
 

@@ -7,6 +7,7 @@ import pytest
 
 from agent.grounding import unknown_terms, verify
 from agent.llm import Claim, Draft
+from agent.passages import units
 from agent.term_weight import asking_clause, inflections, story_words, weights
 from knowledge.embeddings import LocalMiniLM
 from knowledge.models import Chunk, ScoredChunk
@@ -131,3 +132,38 @@ def test_the_gate_says_why_an_unknown_word_counts_less():
     )
     assert "close to a quoted word" in discount("ship to Honolulu?", "honolulu", 0.1)
     assert discount("do you ship to Narnia?", "narnia", 1.0) == ""
+
+
+def test_a_word_the_kb_never_uses_is_partly_covered_by_its_one_clear_neighbour(minilm):
+    from agent.term_weight import covered
+
+    meds = ["We cannot ship prescription medication to Canada."]
+    assert covered(["meds"], meds, minilm.embed)["meds"] > 0.5
+    # as near several countries of a list as to any one: one more country, not covered
+    countries = ["We ship to Canada, the United Kingdom, Ireland, Australia, Germany and France."]
+    assert covered(["japan"], countries, minilm.embed) == {}
+    assert covered(["narnia"], ["We ship to Canada."], minilm.embed) == {}
+    assert covered(["meds"], meds, None) == {}
+
+
+def test_coverage_credits_a_kb_unknown_word_near_the_quote_and_not_a_kb_word(minilm):
+    from agent.grounding import score_features
+
+    sc = ScoredChunk(
+        chunk=Chunk(
+            id="p.md#0",
+            doc_id="p.md",
+            title="Pharmacy",
+            heading="",
+            text="We cannot ship prescription medication to Canada.",
+            n_tokens=8,
+            doc_sha256="0" * 64,
+        ),
+        score=0.6,
+    )
+    question = "can you ship my meds to Canada?"
+    unit = units(sc.chunk)[0]
+    credited = score_features(question, [unit], [sc], ["meds"], minilm.embed)
+    known = score_features(question, [unit], [sc], [], minilm.embed)  # "meds" a KB word
+    assert credited["coverage"] > known["coverage"]
+    assert known["coverage"] == pytest.approx(2 / 3)

@@ -112,3 +112,37 @@ def test_a_row_quote_names_its_product_even_when_a_column_shares_a_word_with_it(
     sizes = "| Size | Burn time |\n|---|---|\n| 14 oz | 60 hours |"
     (row,) = units(chunk("cedar.md#3", sizes, "Cedar Candle", "Sizes"))
     assert row.quote() == "Cedar Candle: Size: 14 oz; Burn time: 60 hours"  # "Sizes": said
+
+
+def test_an_unfinished_sentence_is_quoted_with_the_next_unit_of_its_section():
+    from agent.passages import continuation
+
+    text = (
+        "## Where we ship\n\nWe deliver to these regions:\n\n| Region | Days |\n|---|---|\n"
+        "| Canada | 7 |\n\n## Returns\n\nRefunds go back to the card you paid with,\n\n## Other\n\nDone."
+    )
+    c = chunk("ship.md#0", text, "Shipping")
+    found = units(c)
+    intro = next(u for u in found if u.text == "We deliver to these regions:")
+    assert intro.unfinished
+    assert continuation(c, intro).text == "Region: Canada; Days: 7"
+    cut = next(u for u in found if u.text == "Refunds go back to the card you paid with,")
+    assert cut.unfinished and continuation(c, cut) is None  # the next unit is another section
+    whole = next(u for u in found if u.text == "Done.")
+    assert not whole.unfinished and continuation(c, whole) is None
+
+
+def test_the_offline_draft_quotes_what_a_list_intro_introduces():
+    from agent.offline import best_sentences
+    from knowledge.models import ScoredChunk
+
+    text = (
+        "Orders to Alaska and Hawaii take longer. We deliver to these regions:\n\n"
+        "| Region | Days |\n|---|---|\n| Canada | 7 |"
+    )
+    sc = ScoredChunk(chunk=chunk("ship.md#0", text, "Shipping"), score=0.7)
+    picked = best_sentences("which regions do you deliver to?", [sc], 0.3, limit=1)
+    assert [t for t, _ in picked] == [
+        "Shipping: We deliver to these regions:",
+        "Shipping: Region: Canada; Days: 7",
+    ]
