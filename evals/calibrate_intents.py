@@ -11,6 +11,12 @@ expects an answer is a negative: a vote there would hand off an answerable
 question. Each message is split into its questions as the trigger step does,
 and a trigger fires on the message when any question's vote does.
 
+The banks' own examples are scored too, each one classified by the others
+(leave one out): an escalating bank's example is a positive for its trigger, an
+answer bank's example a negative. They stand for the phrasings of stores the dev
+sets do not cover: once the rules catch every dev positive, the dev sets alone
+would switch the vote off, and with it the cover for wording no rule foresees.
+
 For each choice of ``k``, ``min_votes`` and ``margin``, each trigger's floor is
 the one maximising ``hits - 5 * false alarms`` on the messages the rules miss
 (what the vote adds; ties: the higher floor); the
@@ -110,6 +116,32 @@ def samples(index: IntentIndex, embedder: object) -> list[Sample]:
     return out
 
 
+LEFT_OUT = "banks (each example against the others)"
+
+
+def bank_samples(index: IntentIndex) -> list[Sample]:
+    """Every example of an escalating bank (a positive for its trigger) and of an answer bank
+    (a negative), classified with its own row left out."""
+    settings = TriggerSettings()
+    out = []
+    row = 0
+    for bank in index.banks.values():
+        for text in bank.examples:
+            if bank.trigger in ESCALATING or bank.trigger == "answer":
+                hits = detect(TriggerContext(message=text), settings).hits
+                out.append(
+                    Sample(
+                        LEFT_OUT,
+                        text,
+                        bank.trigger if bank.trigger in ESCALATING else None,
+                        {h.kind for h in hits},
+                        {k: [index.classify(index.vectors[row], k, leave_out=row)] for k in KS},
+                    )
+                )
+            row += 1
+    return out
+
+
 def fired(sample: Sample, limits: Thresholds) -> set[str]:
     return {v.bank.trigger for v in sample.verdicts[limits.k] if v.fires(limits)}
 
@@ -150,7 +182,7 @@ def calibrate(rows: list[Sample]) -> Thresholds:
         (
             v.score
             for r in rows
-            if r.expected is not None and not r.rules
+            if r.expected is not None and not r.rules and r.set_name != LEFT_OUT
             for v in r.verdicts[limits.k]
             if v.bank.trigger == "decline" and v.votes >= (limits.k + 1) // 2
         ),
@@ -192,6 +224,7 @@ def table(rows: list[Sample], limits: Thresholds) -> list[str]:
 def declined(rows: list[Sample], limits: Thresholds, needed: bool) -> int:
     """Messages a decline would meet: ones that needed a person (and no rule caught), or
     answerable ones."""
+    rows = [r for r in rows if r.set_name != LEFT_OUT]
     if needed:
         chosen = [r for r in rows if r.expected is not None and not r.rules]
     else:
@@ -255,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = LocalMiniLM()
     banks = load_banks()
     index = index_for(banks, embedder, ROOT / ".escalate" / "cache")
-    rows = samples(index, embedder)
+    rows = samples(index, embedder) + bank_samples(index)
     limits = calibrate(rows)
     print(limits.model_dump_json())
     print("\n".join(table(rows, limits)))
