@@ -57,6 +57,8 @@ KS = [5, 7, 9]
 MIN_VOTES = [3, 4, 5, 6, 7]
 MARGINS = [-0.05, 0.0, 0.03, 0.06, 0.1]
 ANSWER_FLOOR = 0.6
+DECLINE_FLOOR = 0.5
+"""The least floor of a decline vote."""
 """An answer vote only names the turn's intent (its queue if the gate hands off later)."""
 
 
@@ -186,11 +188,11 @@ def calibrate(rows: list[Sample]) -> Thresholds:
             for v in r.verdicts[limits.k]
             if v.bank.trigger == "decline" and v.votes >= (limits.k + 1) // 2
         ),
-        default=0.5,
+        default=None,
     )
-    decline = Limits(
-        min_votes=(limits.k + 1) // 2, floor=round(max(0.5, nearest_decline + 0.02), 2)
-    )
+    # no such message: the least floor, not one raised above a message that does not exist
+    floor = DECLINE_FLOOR if nearest_decline is None else max(DECLINE_FLOOR, nearest_decline + 0.02)
+    decline = Limits(min_votes=(limits.k + 1) // 2, floor=round(floor, 2))
     answer = Limits(min_votes=(limits.k + 1) // 2, floor=ANSWER_FLOOR, margin=0.05)
     return limits.model_copy(
         update={"trigger": {**limits.trigger, "decline": decline, "answer": answer}}
