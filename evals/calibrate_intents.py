@@ -8,7 +8,8 @@ Reads the bundled ``sample-store`` and every set under ``evals/sets`` whose
 message at ``escalate_at_turn`` is a positive for the trigger the case expects
 (explicit, sensitive, account_action, sentiment); every message of a case that
 expects an answer is a negative: a vote there would hand off an answerable
-question. Each message is split into its questions as the trigger step does,
+question; so is every message before the one a case expects the handoff at
+(a greeting, who the shopper is): a vote there hands off too early. Each message is split into its questions as the trigger step does,
 and a trigger fires on the message when any question's vote does.
 
 The banks' own examples are scored too, each one classified by the others
@@ -98,6 +99,8 @@ def samples(index: IntentIndex, embedder: object) -> list[Sample]:
             if e.decision == "answer":
                 rows += [(folder.name, t, None) for t in case.turns]
             elif e.trigger and e.escalate_at_turn:
+                # the turns before the handoff (greetings, who the shopper is) need no person
+                rows += [(folder.name, t, None) for t in case.turns[: e.escalate_at_turn - 1]]
                 rows.append((folder.name, case.turns[e.escalate_at_turn - 1], e.trigger))
     questions = sorted({q for _, t, _ in rows for q in split_questions(t) or [t]})
     vectors = dict(zip(questions, embedder.embed(questions), strict=True))  # type: ignore[attr-defined]

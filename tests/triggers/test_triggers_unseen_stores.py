@@ -240,6 +240,9 @@ def test_the_banks_generalise_to_phrasings_they_do_not_hold(vote, text: str, kin
         ("general", "est-ce que ce shampoing convient aux cheveux colorés ?"),
         ("general", "wie lange hält der Akku der Stirnlampe?"),
         ("general", "qual o peso do saco de dormir?"),
+        # a greeting that says who the shopper is needs no person yet
+        ("general", "Hi there, it's Dana Ortiz, dana.ortiz@example.org"),
+        ("general", "hello, Priya Shah here, my email is priya.s@mail.example"),
     ],
 )
 def test_answerable_near_misses_hand_nothing_off(vote, vertical: str, text: str) -> None:
