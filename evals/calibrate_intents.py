@@ -8,8 +8,15 @@ Reads the bundled ``sample-store`` and every set under ``evals/sets`` whose
 message at ``escalate_at_turn`` is a positive for the trigger the case expects
 (explicit, sensitive, account_action, sentiment); every message of a case that
 expects an answer is a negative: a vote there would hand off an answerable
-question. Each message is split into its questions as the trigger step does,
+question; so is every message before the one a case expects the handoff at
+(a greeting, who the shopper is): a vote there hands off too early. Each message is split into its questions as the trigger step does,
 and a trigger fires on the message when any question's vote does.
+
+The banks' own examples are scored too, each one classified by the others
+(leave one out): an escalating bank's example is a positive for its trigger, an
+answer bank's example a negative. They stand for the phrasings of stores the dev
+sets do not cover: once the rules catch every dev positive, the dev sets alone
+would switch the vote off, and with it the cover for wording no rule foresees.
 
 For each choice of ``k``, ``min_votes`` and ``margin``, each trigger's floor is
 the one maximising ``hits - 5 * false alarms`` on the messages the rules miss
@@ -51,6 +58,8 @@ KS = [5, 7, 9]
 MIN_VOTES = [3, 4, 5, 6, 7]
 MARGINS = [-0.05, 0.0, 0.03, 0.06, 0.1]
 ANSWER_FLOOR = 0.6
+DECLINE_FLOOR = 0.5
+"""The least floor of a decline vote."""
 """An answer vote only names the turn's intent (its queue if the gate hands off later)."""
 
 
@@ -90,6 +99,8 @@ def samples(index: IntentIndex, embedder: object) -> list[Sample]:
             if e.decision == "answer":
                 rows += [(folder.name, t, None) for t in case.turns]
             elif e.trigger and e.escalate_at_turn:
+                # the turns before the handoff (greetings, who the shopper is) need no person
+                rows += [(folder.name, t, None) for t in case.turns[: e.escalate_at_turn - 1]]
                 rows.append((folder.name, case.turns[e.escalate_at_turn - 1], e.trigger))
     questions = sorted({q for _, t, _ in rows for q in split_questions(t) or [t]})
     vectors = dict(zip(questions, embedder.embed(questions), strict=True))  # type: ignore[attr-defined]
@@ -107,6 +118,32 @@ def samples(index: IntentIndex, embedder: object) -> list[Sample]:
                 {k: [index.classify(vectors[q], k) for q in qs] for k in KS},
             )
         )
+    return out
+
+
+LEFT_OUT = "banks (each example against the others)"
+
+
+def bank_samples(index: IntentIndex) -> list[Sample]:
+    """Every example of an escalating bank (a positive for its trigger) and of an answer bank
+    (a negative), classified with its own row left out."""
+    settings = TriggerSettings()
+    out = []
+    row = 0
+    for bank in index.banks.values():
+        for text in bank.examples:
+            if bank.trigger in ESCALATING or bank.trigger == "answer":
+                hits = detect(TriggerContext(message=text), settings).hits
+                out.append(
+                    Sample(
+                        LEFT_OUT,
+                        text,
+                        bank.trigger if bank.trigger in ESCALATING else None,
+                        {h.kind for h in hits},
+                        {k: [index.classify(index.vectors[row], k, leave_out=row)] for k in KS},
+                    )
+                )
+            row += 1
     return out
 
 
@@ -150,15 +187,15 @@ def calibrate(rows: list[Sample]) -> Thresholds:
         (
             v.score
             for r in rows
-            if r.expected is not None and not r.rules
+            if r.expected is not None and not r.rules and r.set_name != LEFT_OUT
             for v in r.verdicts[limits.k]
             if v.bank.trigger == "decline" and v.votes >= (limits.k + 1) // 2
         ),
-        default=0.5,
+        default=None,
     )
-    decline = Limits(
-        min_votes=(limits.k + 1) // 2, floor=round(max(0.5, nearest_decline + 0.02), 2)
-    )
+    # no such message: the least floor, not one raised above a message that does not exist
+    floor = DECLINE_FLOOR if nearest_decline is None else max(DECLINE_FLOOR, nearest_decline + 0.02)
+    decline = Limits(min_votes=(limits.k + 1) // 2, floor=round(floor, 2))
     answer = Limits(min_votes=(limits.k + 1) // 2, floor=ANSWER_FLOOR, margin=0.05)
     return limits.model_copy(
         update={"trigger": {**limits.trigger, "decline": decline, "answer": answer}}
@@ -192,6 +229,7 @@ def table(rows: list[Sample], limits: Thresholds) -> list[str]:
 def declined(rows: list[Sample], limits: Thresholds, needed: bool) -> int:
     """Messages a decline would meet: ones that needed a person (and no rule caught), or
     answerable ones."""
+    rows = [r for r in rows if r.set_name != LEFT_OUT]
     if needed:
         chosen = [r for r in rows if r.expected is not None and not r.rules]
     else:
@@ -255,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = LocalMiniLM()
     banks = load_banks()
     index = index_for(banks, embedder, ROOT / ".escalate" / "cache")
-    rows = samples(index, embedder)
+    rows = samples(index, embedder) + bank_samples(index)
     limits = calibrate(rows)
     print(limits.model_dump_json())
     print("\n".join(table(rows, limits)))

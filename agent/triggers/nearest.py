@@ -96,11 +96,17 @@ class IntentIndex:
         self.vectors = vectors.astype(np.float32)
         self._trigger = np.array([banks[label].trigger for label in self.labels])
 
-    def classify(self, vector: list[float] | np.ndarray, k: int) -> Verdict:
+    def classify(
+        self, vector: list[float] | np.ndarray, k: int, leave_out: int | None = None
+    ) -> Verdict:
         """The trigger most of the ``k`` nearest examples carry, and its most frequent label
         among them (ties: the nearer). Votes count by trigger: "cancel my order" examples
-        and "return my order" examples agree that a person must act."""
+        and "return my order" examples agree that a person must act. ``leave_out``: the row
+        of an example that must not vote (the calibration classifies each example against
+        the others)."""
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        if leave_out is not None:
+            sims[leave_out] = -np.inf
         top = [int(i) for i in np.argsort(-sims)[:k]]  # nearest first
         by_trigger: dict[str, list[int]] = {}
         for i in top:
@@ -111,7 +117,7 @@ class IntentIndex:
         for i in rows:
             counts[self.labels[i]] = counts.get(self.labels[i], 0) + 1
         label = max(counts, key=lambda name: counts[name])  # first counted is the nearest
-        others = sims[self._trigger != trigger]
+        others = sims[(self._trigger != trigger) & np.isfinite(sims)]
         return Verdict(
             label=label,
             bank=self.banks[label],
