@@ -5,8 +5,8 @@ match: markup and script (``<img onerror=...>``, markdown links), template and S
 payloads, terminal escapes, a pasted log, a card number, keyboard mash, a word repeated
 a thousand times, a sentence telling the bot to drop its rules (``packs/noise.toml``).
 ``content`` is the message without them: the text that is looked up and that an
-answer must ground. ``signal`` says whether the message carried an injection, an
-off-topic ask or an insult at the bot: with no trigger and no answer, it is declined.
+answer must ground. ``signal`` says whether the message carried an injection or an
+off-topic ask, or nothing else: with no trigger and no answer, it is declined.
 The transcript and the handoff keep the shopper's own words.
 """
 
@@ -45,7 +45,7 @@ _MACHINE_TOKEN = re.compile(
 _MASH = re.compile(r"\b[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{4,}\b")  # no vowel: "sdfsdf"
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:[\s,.!]+\1\b){2,}", re.IGNORECASE)
 _BLANKS = re.compile(r"[ \t]+")
-_SIGNALS = ("injection", "off_topic", "bot_insult")
+_SIGNALS = ("injection", "off_topic")
 
 
 @cache
@@ -106,9 +106,11 @@ def content(text: str) -> str:
     bot or ask for off-topic work left out, insults at the bot cut out."""
     rules = _rules()
     kept = []
-    for sentence in sentences(strip_markup(text)):
-        folded = fold(sentence)
-        if rules["injection"].find(folded) or rules["off_topic"].find(folded):
+    for written in sentences(_unstacked(text)):
+        sentence = strip_markup(written)
+        # an instruction may hide inside a tag or a note: look at the sentence as written too
+        seen = (fold(written), fold(sentence))
+        if any(rules["injection"].find(f) or rules["off_topic"].find(f) for f in seen):
             continue
         kept.append(_cut(sentence, rules["bot_insult"]))
     return _BLANKS.sub(" ", " ".join(k for k in kept if k.strip())).strip()
@@ -128,8 +130,9 @@ def _cut(sentence: str, rule: Rule) -> str:
 
 
 def signal(text: str) -> str | None:
-    """The first noise rule that fires anywhere in ``text`` (injection, off_topic,
-    bot_insult), or "no_words" when nothing of a question is left; None: a plain message."""
+    """The first noise rule that fires anywhere in ``text`` (injection, off_topic), or
+    "no_words" when nothing of a question is left (an insult at the bot alone, markup,
+    mash); None: a plain message."""
     seen = (fold(text), fold(strip_markup(text)))  # an instruction may hide inside a tag
     for name in _SIGNALS:
         if any(_rules()[name].find(folded) for folded in seen):

@@ -102,9 +102,12 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
         [hit for _, hit in topic_hits],
         [account_action.check(text)],
         [sentiment.check(said, said_mood, settings)],
-        list(loop.check(text, ctx.history, ctx.failed_answers, settings)),
+        # a jailbreak sent again is not a shopper stuck on an answer, nor a sales lead
+        list(loop.check(text, ctx.history, ctx.failed_answers, settings))
+        if not declined_by or noise.has_words(said.raw)
+        else [],
         [vip.check(ctx.customer, ctx.history, intent, mood, settings)],
-        [purchase.check(text, settings)],
+        [purchase.check(said, settings)],
         [complexity.check(text, ctx.history, settings, classify_intent)],
     ]
     hits = [hit for group in groups for hit in group if hit is not None]
