@@ -23,7 +23,9 @@ from agent.triggers.text import fold
 _MARKUP = [
     re.compile(r"!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)"),  # markdown image
     # a markdown link keeps its words only when it points to a web page
-    re.compile(r"\[[^\]\n]{0,200}\]\((?!https?:)[^)\n]{0,500}\)", re.IGNORECASE),
+    re.compile(
+        r"\[[^\]\n]{0,200}\]\((?!https?:)(?:[^()\n]|\([^()\n]{0,100}\)){0,500}\)", re.IGNORECASE
+    ),
     re.compile(r"<%.*?%>|\{\{.*?\}\}|\{%.*?%\}|\$\{[^}\n]{0,300}\}", re.DOTALL),  # templates
     re.compile(r"</?[a-zA-Z!/][^<>\n]{0,500}>"),  # HTML tags and comments
     re.compile(r"\b(?:https?|ftp|javascript|data|vbscript|file):[^\s)\]>\"']+", re.IGNORECASE),
@@ -46,6 +48,7 @@ _MASH = re.compile(r"\b[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{4,}\b")  # no vowel: "
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:[\s,.!]+\1\b){2,}", re.IGNORECASE)
 _BLANKS = re.compile(r"[ \t]+")
 _SIGNALS = ("injection", "off_topic")
+_A_QUESTION = 3  # words a question needs at the least ("where's my order")
 
 
 @cache
@@ -89,16 +92,16 @@ def is_word(token: str) -> bool:
     return bool(re.search(r"[aeiouy]", plain)) and not re.search(r"[b-df-hj-np-tv-xz]{5,}", plain)
 
 
-_DATUM = re.compile(r"[#$€£]?\w*\d[\w\-/.:,%]*", re.ASCII)  # NW-30112, $98, 10:30, 09/28
+_DATUM = re.compile(r"[#$€£]?[\w\-]*\d[\w\-/.:,%]*", re.ASCII)  # NW-30112, $98, 10:30, 09/28
 
 
 def has_words(text: str) -> bool:
-    """Whether ``text`` reads as words: at least one, and words or data (order numbers,
-    prices, dates) make at least half of its tokens of two characters or more."""
+    """Whether ``text`` reads as words: words or data (order numbers,
+    prices, dates) make more than half of its tokens of two characters or more."""
     tokens = [t for t in text.split() if len(t) > 1]
     real = sum(is_word(t) for t in tokens)
     data = sum(bool(_DATUM.fullmatch(t.strip(".,;:!?()"))) for t in tokens)
-    return real > 0 and (real + data) * 2 >= len(tokens)
+    return (real + data) * 2 > len(tokens)
 
 
 def content(text: str) -> str:
@@ -130,11 +133,16 @@ def _cut(sentence: str, rule: Rule) -> str:
 
 
 def signal(text: str) -> str | None:
-    """The first noise rule that fires anywhere in ``text`` (injection, off_topic), or
-    "no_words" when nothing of a question is left (an insult at the bot alone, markup,
-    mash); None: a plain message."""
+    """The first noise rule that fires anywhere in ``text`` (injection, off_topic),
+    "no_words" when nothing of a question is left (markup, mash, emoji), "bot_insult" when
+    an insult at the bot leaves too few words for a question; None: a plain message."""
     seen = (fold(text), fold(strip_markup(text)))  # an instruction may hide inside a tag
     for name in _SIGNALS:
         if any(_rules()[name].find(folded) for folded in seen):
             return name
-    return None if has_words(content(text)) else "no_words"
+    left = content(text)
+    if not has_words(left):
+        return "no_words"
+    if _rules()["bot_insult"].find(seen[1]) and sum(map(is_word, left.split())) < _A_QUESTION:
+        return "bot_insult"  # "you're a [stupid robot]": an insult, and a word or two left
+    return None

@@ -92,8 +92,8 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
     # an insult at the bot, a jailbreak or an off-topic ask is not the shopper's mood about
     # the shop: sentiment is read on what is left of the message without them
     declined_by = noise.signal(ctx.message)
-    said = Text(noise.content(ctx.message)) if declined_by else text
-    said_mood = sentiment.score(said, settings, ctx.language) if declined_by else mood
+    said = Text(noise.content(ctx.message))
+    said_mood = mood if said.raw == ctx.message else sentiment.score(said, settings, ctx.language)
     sure = ctx.examples
     intent = sure[0].bank.intent if sure else classify_intent(ctx.message)
     topic_hits = sensitive.check(text, ctx.vertical, settings)
