@@ -39,7 +39,10 @@ _MARKUP = [
     ),
     # card numbers, expiry and security codes (the handoff keeps nothing of them either)
     re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)"),
-    re.compile(r"\b(?:exp(?:iry|ires)?|cvv2?|cvc|csc|security code)\b[:\s]*\d{2,4}(?:/\d{2,4})?", re.IGNORECASE),
+    re.compile(
+        r"\b(?:exp(?:iry|ires)?|cvv2?|cvc|csc|security code)\b[:\s]*\d{2,4}(?:/\d{2,4})?",
+        re.IGNORECASE,
+    ),
 ]
 _MACHINE_TOKEN = re.compile(
     r"\S*=\S*|\d{4}-\d\d-\d\dT[\d:.]+Z?|\S{31,}"  # key=value, ISO timestamps, blobs
@@ -127,7 +130,8 @@ def _cut(sentence: str, rule: Rule) -> str:
         return sentence if not rule.find(folded) else ""
     for pattern in rule.patterns:
         folded_cut = pattern.sub(lambda m: " " * len(m.group(0)), folded)
-        sentence = "".join(c if f != " " or c.isspace() else " " for c, f in zip(sentence, folded_cut))
+        pairs = zip(sentence, folded_cut, strict=True)  # same length, checked above
+        sentence = "".join(c if f != " " or c.isspace() else " " for c, f in pairs)
         folded = folded_cut
     return sentence
 
