@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 __all__ = ["InlineExecutor", "inline_saves", "installed"]
 
 _INLINE: contextvars.ContextVar[bool] = contextvars.ContextVar("escalate_inline", default=False)
-_installed = False
 
 
 class InlineExecutor(concurrent.futures.Executor):
@@ -65,13 +64,13 @@ def installed() -> bool:
     return _installed
 
 
-def _install() -> None:
-    global _installed
+def _install() -> bool:
+    """Patch LangGraph's executor factory; False (and nothing patched) when it has moved."""
     try:
         from langgraph.pregel import _executor
     except ImportError:
         log.warning("langgraph.pregel._executor is gone: checkpoint saves stay in a thread")
-        return
+        return False
     original = getattr(_executor, "get_executor_for_config", None)
     background = getattr(_executor, "BackgroundExecutor", None)
     uses_it = background is not None and "get_executor_for_config" in getattr(
@@ -79,10 +78,9 @@ def _install() -> None:
     )
     if original is None or not uses_it:
         log.warning("LangGraph's executor changed: checkpoint saves stay in a thread")
-        return
+        return False
     if getattr(original, "_escalate_inline", False):
-        _installed = True
-        return
+        return True  # already ours
 
     @contextmanager
     def executor_for_config(config: Any) -> Iterator[concurrent.futures.Executor]:
@@ -94,7 +92,7 @@ def _install() -> None:
 
     executor_for_config._escalate_inline = True  # type: ignore[attr-defined]
     _executor.get_executor_for_config = executor_for_config
-    _installed = True
+    return True
 
 
-_install()
+_installed = _install()
