@@ -31,6 +31,7 @@ from agent.helpdesk import DeliveryReport, make_outbox
 from agent.helpdesk.comments import queue_agent_line, queue_shopper_line
 from agent.helpdesk.deliverer import Deliverer
 from agent.helpdesk.local_inbox import LocalInbox
+from agent.inline_saves import inline_saves
 from agent.journal import Entry, Journal
 from agent.language import next_language
 from agent.llm import LLM, make_llm
@@ -465,6 +466,7 @@ class EscalationAgent:
         with (
             self._locks.hold(cid),  # one turn at a time
             turn_deadline(self.settings.llm.turn_deadline_s),
+            inline_saves(),  # the checkpoint is saved in this thread (agent/inline_saves.py)
             ExitStack() as held,
         ):
             try:
@@ -695,7 +697,7 @@ class EscalationAgent:
         """Finish the turns a killed process left, then return the replies shoppers were never
         given (a handoff's notice above all); send each one: it is not returned again."""
         for cid in dict.fromkeys(e.conversation_id for e in self.journal.open_entries()):
-            with self._locks.hold(cid), self._process_lock(cid):
+            with self._locks.hold(cid), self._process_lock(cid), inline_saves():
                 for entry in self.journal.open_entries(cid):
                     self._process(entry, recovered=True)
         replies = []
@@ -895,7 +897,7 @@ class EscalationAgent:
         if not line:
             raise InputError(f"the {kind.replace('_', ' ')} must not be empty")
         config: RunnableConfig = {"configurable": {"thread_id": cid}}
-        with self._locks.hold(cid), self._process_lock(cid):
+        with self._locks.hold(cid), self._process_lock(cid), inline_saves():
             if not self._waiting_for_human(config):
                 raise ConversationError(f"conversation {cid!r} is not waiting for a person")
             event = HumanEvent(
