@@ -1,5 +1,5 @@
 """The CI gate: no set may hallucinate or ignore an explicit request; unsafe answers,
-escalation recall and decision accuracy keep to the floors recorded from a measured run,
+escalation recall, decision accuracy and deflection keep to the floors recorded from a measured run,
 per set (``[sets.<name>]``) where a set's own differ from the top level's."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class SetGate(BaseModel):
     max_explicit_violations: int | None = Field(None, ge=0)
     min_escalation_recall: float | None = Field(None, ge=0, le=1)
     min_decision_accuracy: float | None = Field(None, ge=0, le=1)
+    min_deflection_rate: float | None = Field(None, ge=0, le=1)
 
 
 class Gate(BaseModel):
@@ -33,6 +34,8 @@ class Gate(BaseModel):
     min_escalation_recall: float = Field(0.9, ge=0, le=1)
     """The floor, recorded from a measured run; raise it when recall improves."""
     min_decision_accuracy: float = Field(0.0, ge=0, le=1)
+    min_deflection_rate: float = Field(0.0, ge=0, le=1)
+    """Of the cases the KB answers, the share the bot answered without a handoff."""
     sets: dict[str, SetGate] = {}
     """Per-set lines by the set's name (floors recorded from a measured run of that set)."""
 
@@ -79,6 +82,12 @@ def violations(report: SetReport, gate: Gate) -> list[str]:
     ):
         out.append(
             f"{report.set}: decision accuracy {m.decision_accuracy} is below the floor {gate.min_decision_accuracy}"
+        )
+    if gate.min_deflection_rate and (
+        m.deflection_rate is None or m.deflection_rate < gate.min_deflection_rate
+    ):
+        out.append(
+            f"{report.set}: deflection {m.deflection_rate} is below the floor {gate.min_deflection_rate}"
         )
     if m.escalation_recall is None or m.escalation_recall < gate.min_escalation_recall:
         out.append(

@@ -126,6 +126,19 @@ def test_a_sets_own_gate_lines_replace_the_top_levels(eval_set, tmp_path):
     assert len(broken) == 1 and "decision accuracy 0.6 is below the floor 0.9" in broken[0]
     other = weak.model_copy(update={"set": "another-set"})
     assert any("unsafe-answer rate 20.00%" in b for b in violations(other, load_gate(path)))
+    low = weak.model_copy(
+        update={"metrics": weak.metrics.model_copy(update={"deflection_rate": 0.4})}
+    )
+    path.write_text(
+        f"[sets.{report.set}]\nmax_unsafe_answer_rate = 0.25\nmin_deflection_rate = 0.5\n"
+    )
+    assert violations(low, load_gate(path)) == [
+        f"{report.set}: deflection 0.4 is below the floor 0.5"
+    ]
+    missing = weak.model_copy(
+        update={"metrics": weak.metrics.model_copy(update={"deflection_rate": None})}
+    )
+    assert "deflection None is below" in violations(missing, load_gate(path))[0]
     path.write_text("[sets.x]\nmax_unsafe = 1\n")
     with pytest.raises(ConfigError, match="max_unsafe: unknown key"):
         load_gate(path)
