@@ -127,7 +127,7 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
         topics=topics,
         declinable=not hits
         and (
-            declined_by is not None
+            noise.declines(ctx.message) is not None
             or (bool(sure) and all(v.bank.trigger == "decline" for v in sure))
         ),
     )
