@@ -11,6 +11,7 @@ from langgraph.store.base import BaseStore
 from agent.context import Context
 from agent.errors import KnowledgeError
 from agent.learning.book import ProposalBook
+from agent.noise import content, has_words
 from agent.questions import asked_part, split_questions
 from agent.shorthand import expand
 from agent.state import ConversationState
@@ -23,19 +24,20 @@ _FOLLOW_UP = re.compile(r"^(?:and|or|also|plus|what about|how about|same for)\b"
 
 
 def question_of(state: ConversationState) -> str:
-    """The question to look up: a follow-up ("and for express?") borrows the one just answered.
+    """The question to look up, without the noise around it (agent/noise.py): a follow-up
+    ("and for express?") borrows the one just answered.
 
     Only an explicit follow-up borrows, and only from the exchange right before
     it, never across a handoff or a person's resolution.
     """
     transcript = state.get("transcript", [])
     shopper = [t for t in transcript if t["role"] == "shopper" and t["kind"] == "message"]
-    current = shopper[-1]["text"] if shopper else state.get("incoming", "")
+    current = _asked(shopper[-1]["text"] if shopper else state.get("incoming", ""))
     if not _FOLLOW_UP.match(current.strip()) or len(transcript) < 3:
         return current
     before, answer = transcript[-3], transcript[-2]
     if before["role"] == "shopper" and before["kind"] == "message" and answer["role"] == "bot":
-        return f"{before['text']} {current}"
+        return f"{_asked(before['text'])} {current}"
     return current
 
 
@@ -44,6 +46,12 @@ def matched_question(state: ConversationState) -> str:
     grounding gate): :func:`question_of` with chat shorthand written out ("do u ship to
     canada"; :mod:`agent.shorthand`). The transcript keeps the shopper's own words."""
     return expand(question_of(state), state.get("language"))
+
+
+def _asked(text: str) -> str:
+    """The message without its noise; all of it when nothing of a question would be left."""
+    kept = content(text)
+    return kept if has_words(kept) else text
 
 
 def search_all(ctx: Context, question: str) -> list[ScoredChunk]:

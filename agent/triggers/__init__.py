@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from agent import noise
 from agent.intents import Intent, classify_intent
 from agent.settings import TriggerSettings
 from agent.state import Customer, Sentiment, TriggerHit, Turn
@@ -78,8 +79,9 @@ class TriggerResult(BaseModel):
     topics: list[str]
     """Names of the sensitive topics that fired (e.g. "supplements.dosage")."""
     declinable: bool = False
-    """Nothing fired and the message is like the off-topic or injection examples: when the
-    knowledge base has no answer, the bot declines politely instead of handing off."""
+    """Nothing fired and the message is like the off-topic or injection examples, or carries
+    an injection, an off-topic ask, an insult at the bot or no words at all (agent/noise.py):
+    when the knowledge base has no answer, the bot declines politely instead of handing off."""
 
 
 def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
@@ -87,6 +89,11 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
     sentiment, loop, vip, purchase_intent, complexity."""
     text = Text(ctx.message)
     mood = sentiment.score(text, settings, ctx.language)
+    # an insult at the bot, a jailbreak or an off-topic ask is not the shopper's mood about
+    # the shop: sentiment is read on what is left of the message without them
+    declined_by = noise.signal(ctx.message)
+    said = Text(noise.content(ctx.message))
+    said_mood = mood if said.raw == ctx.message else sentiment.score(said, settings, ctx.language)
     sure = ctx.examples
     intent = sure[0].bank.intent if sure else classify_intent(ctx.message)
     topic_hits = sensitive.check(text, ctx.vertical, settings)
@@ -94,10 +101,13 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
         [explicit.check(text, ctx.action, settings.explicit_extra_phrases)],
         [hit for _, hit in topic_hits],
         [account_action.check(text)],
-        [sentiment.check(text, mood, settings)],
-        list(loop.check(text, ctx.history, ctx.failed_answers, settings)),
+        [sentiment.check(said, said_mood, settings)],
+        # a jailbreak sent again is not a shopper stuck on an answer, nor a sales lead
+        list(loop.check(text, ctx.history, ctx.failed_answers, settings))
+        if not declined_by or noise.has_words(said.raw)
+        else [],
         [vip.check(ctx.customer, ctx.history, intent, mood, settings)],
-        [purchase.check(text, settings)],
+        [purchase.check(said, settings)],
         [complexity.check(text, ctx.history, settings, classify_intent)],
     ]
     hits = [hit for group in groups for hit in group if hit is not None]
@@ -115,7 +125,11 @@ def detect(ctx: TriggerContext, settings: TriggerSettings) -> TriggerResult:
         intent=intent,
         answer_rejected=loop.rejection(text, ctx.history) is not None,
         topics=topics,
-        declinable=not hits and bool(sure) and all(v.bank.trigger == "decline" for v in sure),
+        declinable=not hits
+        and (
+            noise.declines(ctx.message) is not None
+            or (bool(sure) and all(v.bank.trigger == "decline" for v in sure))
+        ),
     )
 
 

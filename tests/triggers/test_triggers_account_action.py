@@ -22,6 +22,8 @@ FIRES = [
     ("I want my refund", "refund_request"),
     ("refund me", "refund_request"),
     ("please process my refund for order 4521", "refund_request"),
+    ("approve my refund for order 4521", "refund_request"),
+    ("can you authorize the refund please", "refund_request"),
     ("I want my money back", "refund_request"),
     ("quero o reembolso", "refund_request"),
     ("I need to change my payment method", "change_payment"),
