@@ -65,6 +65,12 @@ def _synonyms() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     return phrases, words
 
 
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """What a help centre may call the shopper's ``word`` ("discount" -> "save", "savings")."""
+    table = _synonyms()[1]
+    return next((table[w] for w in content_words(word) if w in table), ())
+
+
 def _phrased(text: str) -> str:
     """``text`` with a shopper's several-word phrase as the one word a KB uses for it
     ("my money back" -> "my refund")."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from agent.answer_type import expected, gives, names_asked, unmet_check
+from agent.answer_type import expected, gives, names_asked, synonyms_of, unmet_check
 from agent.answerability import conflict
 from agent.claim_check import lemmas
 from agent.claims import content_words
@@ -139,7 +139,11 @@ def best_sentences(
         asked & content_words(sc.chunk.heading) for sc in usable if sc.chunk.source == "learned"
     ]
     if max(lexical) == 0 and not any(learned) and usable[0].score < 0.6:
-        return []  # nothing in the excerpts shares a word with the question
+        # nothing in the excerpts shares a word with the question, nor says one the way a
+        # help centre does ("what time does support close" and "customer care ... 8 pm")
+        kb_words = {w for word in asked for alt in synonyms_of(word) for w in content_words(alt)}
+        if not any(kb_words & content_words(unit.embed_text) for unit in every):
+            return []
     if embed:  # what the unit says, and what it says under its headings, weigh the same
         said = _similarities(question, [u.body for u in every], embed)
         headed = _similarities(question, [u.embed_text for u in every], embed)

@@ -114,3 +114,19 @@ def test_a_fee_question_is_answered_by_the_thing_being_free():
         is None
     )
     assert unmet("How much is the Loft Fleece?", ["Free returns within 30 days."]) is not None
+
+
+def test_coverage_counts_the_kb_word_for_the_shoppers_word():
+    from agent.grounding import score_features
+    from agent.passages import units
+
+    c = chunk("autoship.md#0", "Every Autoship order saves 5%.", "Autoship")
+    sc = ScoredChunk(chunk=c, score=0.6)
+    features = score_features("is there an autoship discount?", list(units(c)), [sc], [])
+    assert features["coverage"] > 0.85  # "discount" said as "saves"
+
+
+def test_hours_are_found_when_the_question_uses_other_words_than_the_kb():
+    text = "Our customer care team is available Monday to Friday 8 am to 8 pm."
+    sc = ScoredChunk(chunk=chunk("contact.md#0", text, "Contact us"), score=0.33)
+    assert best_sentences("what time does support close", [sc], 0.3)
