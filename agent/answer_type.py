@@ -71,12 +71,29 @@ def synonyms_of(word: str) -> tuple[str, ...]:
     return next((table[w] for w in content_words(word) if w in table), ())
 
 
+@cache
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrase of the table as a pattern; ``*`` stands for one word ("send * back")."""
+    parts = [r"[\w'’-]+" if p == "*" else re.escape(p) for p in phrase.split()]
+    return re.compile(rf"\b{' '.join(parts)}\b", re.I)
+
+
+def phrases_in(text: str) -> list[tuple[str, str]]:
+    """The (shopper's phrase, KB word) pairs of the synonym table that ``text`` uses
+    ("send it back" -> "return")."""
+    return [
+        (phrase, word)
+        for phrase, word in _synonyms()[0].items()
+        if re.search(_phrase_pattern(phrase), text)
+    ]
+
+
 def _phrased(text: str) -> str:
     """``text`` with a shopper's several-word phrase as the one word a KB uses for it
     ("my money back" -> "my refund")."""
     phrases, _ = _synonyms()
     for phrase, word in phrases.items():
-        text = re.sub(rf"\b{re.escape(phrase)}\b", word, text, flags=re.I)
+        text = re.sub(_phrase_pattern(phrase), word, text)
     return text
 
 

@@ -130,3 +130,34 @@ def test_hours_are_found_when_the_question_uses_other_words_than_the_kb():
     text = "Our customer care team is available Monday to Friday 8 am to 8 pm."
     sc = ScoredChunk(chunk=chunk("contact.md#0", text, "Contact us"), score=0.33)
     assert best_sentences("what time does support close", [sc], 0.3)
+
+
+def test_coverage_counts_the_kb_word_for_the_shoppers_phrase():
+    from agent.grounding import score_features
+    from agent.passages import units
+
+    c = chunk("returns.md#0", "The guarantee refunds the full price.", "Returns")
+    sc = ScoredChunk(chunk=c, score=0.6)
+    features = score_features(
+        "do I get my money back with the guarantee?", list(units(c)), [sc], []
+    )
+    assert features["coverage"] > 0.8
+
+
+def test_a_phrase_with_a_word_between_counts_too():
+    from agent.answer_type import phrases_in
+
+    assert phrases_in("how long do I have to send clothes back?") == [("send * back", "return")]
+    assert phrases_in("do you send a tracking link?") == []
+
+
+def test_no_synonym_credit_when_the_question_names_what_the_kb_never_does():
+    from agent.grounding import score_features
+    from agent.passages import units
+
+    c = chunk("ship.md#0", "International shipping is a flat $19.95 per order.", "Shipping")
+    sc = ScoredChunk(chunk=c, score=0.6)
+    question = "can you deliver to mexico? how much is international shipping"
+    with_unknown = score_features(question, list(units(c)), [sc], ["mexico"])
+    without = score_features(question, list(units(c)), [sc], [])
+    assert with_unknown["coverage"] < without["coverage"]
