@@ -13,8 +13,13 @@ an availability question
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from pathlib import Path
 
 from agent.claims import STOPWORDS, content_words, quantities
+
+SYNONYM_FILE = Path(__file__).with_name("synonyms.toml")
 
 _PRICE = re.compile(
     r"\b(how much (?:is|are|does|do|for|would)|what(?:'s| is| are| do| does) (?:the )?(?:price|cost)|price of|cost of|what do .{1,40} cost|how much .{1,40} cost)\b",
@@ -27,7 +32,7 @@ _WHEN_STOCK = re.compile(
 _AVAILABLE = re.compile(
     r"\b(?:do you|does northwind|do u|can you) (?:sell|offer|have|carry|stock|make|do)\b(?P<a>.*)"
     r"|\b(?:can|could|may) (?:i|we) (?:buy|purchase|order|get)\b(?P<b>.*)"
-    r"|\b(?:do|will|would) (?:i|we) get\b(?P<c>.*)"
+    r"|(?<!how )\b(?:do|will|would) (?:i|we) get\b(?P<c>.*)"
     r"|\b(?:is it|it's|its) possible to (?:buy|purchase|order|get)\b(?P<d>.*)",
     re.I,
 )
@@ -48,7 +53,76 @@ _GENERIC = frozenset(
 )
 
 
+@cache
+def _synonyms() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """(phrase -> word, word -> the KB's words for it) from :data:`SYNONYM_FILE`."""
+    data = tomllib.loads(SYNONYM_FILE.read_text(encoding="utf-8"))
+    phrases = {k.lower(): v.lower() for k, v in data.get("phrases", {}).items()}
+    words: dict[str, tuple[str, ...]] = {}
+    for key, alts in data.get("words", {}).items():
+        for stemmed in content_words(key) or {key.lower()}:
+            words[stemmed] = tuple(a.lower() for a in alts)
+    return phrases, words
+
+
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """What a help centre may call the shopper's ``word`` ("discount" -> "save", "savings")."""
+    table = _synonyms()[1]
+    return next((table[w] for w in content_words(word) if w in table), ())
+
+
+@cache
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrase of the table as a pattern; ``*`` stands for one word ("send * back")."""
+    parts = [r"[\w'’-]+" if p == "*" else re.escape(p) for p in phrase.split()]
+    return re.compile(rf"\b{' '.join(parts)}\b", re.I)
+
+
+def phrases_in(text: str) -> list[tuple[str, str]]:
+    """The (shopper's phrase, KB word) pairs of the synonym table that ``text`` uses
+    ("send it back" -> "return")."""
+    return [
+        (phrase, word)
+        for phrase, word in _synonyms()[0].items()
+        if re.search(_phrase_pattern(phrase), text)
+    ]
+
+
+def _phrased(text: str) -> str:
+    """``text`` with a shopper's several-word phrase as the one word a KB uses for it
+    ("my money back" -> "my refund")."""
+    phrases, _ = _synonyms()
+    for phrase, word in phrases.items():
+        text = re.sub(_phrase_pattern(phrase), word, text)
+    return text
+
+
+def mentioned(word: str, said: set[str], text: str = "") -> bool:
+    """Whether the quote (its content words ``said``, its ``text``) names ``word`` or what a
+    help centre calls it ("discount" -> "saves 5%", "ship" -> "dispatch")."""
+    if _mentions(word, said):
+        return True
+    for alt in _synonyms()[1].get(word, ()):
+        if not alt[0].isalpha():
+            if alt in text:
+                return True
+        elif any(_mentions(w, said) for w in content_words(alt) or {alt}):
+            return True
+    return False
+
+
+def names_asked(question: str, text: str) -> bool | None:
+    """Whether ``text`` names every thing an availability question asks about ("do you sell
+    replacement carafes?", "do I get the autoship discount?"); None when none is asked."""
+    wanted = _object_words(question)
+    if not wanted:
+        return None
+    words = content_words(text)
+    return all(mentioned(w, words, text) for w in wanted)
+
+
 def _object_words(question: str) -> set[str]:
+    question = _phrased(question)
     m = _AVAILABLE.search(question)
     if not m:
         return set()
@@ -93,9 +167,27 @@ def unmet_check(question: str, quoted: list[str]) -> tuple[str, str] | None:
     return None
 
 
+_FREE = re.compile(r"\b(?:free|no charge|at no cost)\b", re.I)
+
+
+def _free(question: str, quoted: list[str]) -> bool:
+    """A quote that says the very thing asked about costs nothing ("do I pay the label fee
+    for an exchange?" and "Exchange labels are free"): a sentence saying "free" that names
+    what the question names, not just any free thing ("Free returns" for a jacket's price)."""
+    asked = content_words(question) - _PRICE_WORDS
+    return any(_FREE.search(q) and asked & content_words(q) for q in quoted)
+
+
+_PRICE_WORDS = frozenset(content_words("price cost costs fee fees charge pay much free"))
+
+
 def _unmet(question: str, quoted: list[str]) -> str | None:
     said = " ".join(quoted)
-    if expected(question) == "money" and not any(u == "money" for _, u in quantities(said)):
+    if (
+        expected(question) == "money"
+        and not any(u == "money" for _, u in quantities(said))
+        and not _free(question, quoted)
+    ):
         return "a price was asked and the quote states none"
     if _WHEN_STOCK.search(question) and not _STOCK.search(said):
         return "a restock time was asked and the quote says nothing about stock"
@@ -105,7 +197,8 @@ def _unmet(question: str, quoted: list[str]) -> str | None:
     if _PURCHASE.search(question) and not (_SOLD.search(said) or money):
         return "a purchase was asked about and the quote neither prices nor sells it"
     wanted = _object_words(question)
-    missing = {w for w in wanted if not _mentions(w, content_words(said))}
+    words = content_words(said)
+    missing = {w for w in wanted if not mentioned(w, words, said)}
     if wanted and missing:
         return (
             f"asked whether we offer {', '.join(sorted(missing))}, which the quote does not mention"
@@ -127,7 +220,10 @@ _EXPECT = (
         ),
     ),
     ("time", re.compile(r"\b(?:what time|which days?|what days?|what hours|when (?:are|is) "
-                        r"(?:you|the \w+) open|opening hours|business hours)\b", re.I)),
+                        r"(?:you|the \w+) open|opening hours|business hours|(?:are|is) (?:you|"
+                        r"your \w+|the \w+|\w+ support) (?:open|closed)(?! to\b)|(?:open|closed|close) "
+                        r"(?:on|at|over) (?:the )?(?:weekends?|holidays?|(?:mon|tues|wednes|thurs|"
+                        r"fri|satur|sun)days?))\b", re.I)),
 )  # fmt: skip
 _MEASURE = re.compile(
     r"\d\s?(?:lb|lbs|pounds?|oz|ounces?|kg|g|grams?|ml|l|litres?|liters?|gallons?|gal|in|inch(?:es)?|cm|mm|ft|feet|\")(?![a-z])",

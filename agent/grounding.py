@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.answer_type import expected, gives, unmet_check
+from agent.answer_type import expected, gives, phrases_in, synonyms_of, unmet_check
 from agent.answerability import CHECKS, conflict, restriction
 from agent.claim_check import check_claim, lemmas, stem
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
@@ -90,6 +90,8 @@ _ASKING = frozenset(
 )
 _ASKING_STEMS = frozenset(stem(w) for w in _ASKING)
 EVERYDAY_RANK = 15_000
+SYNONYM_CREDIT = 0.8
+"""Coverage of a question word the quote says in the KB's word (:mod:`agent.answer_type`)."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _TOKEN = re.compile(r"[^\W\d_]+")
 
@@ -422,6 +424,21 @@ def score_features(
     missing = [own[s] for s in sorted(asked - said) if s in own]
     got = {s: 1.0 for s in asked & said}
     got |= {stem(w): c for w, c in covered(missing, [*bodies, *shown], embed).items()}
+    # the shopper's word for what the quote names in the KB's word ("discount", "saves 5%");
+    # not when the question also names what the KB never does ("delivered to Mexico City"):
+    # then the quote's word for the rest does not make it an answer
+    for word in _TOKEN.findall(question.lower()) if not unknown else ():
+        s = stem(word)
+        if (
+            s in asked
+            and s not in got
+            and any(lemmas(alt) and lemmas(alt) <= said for alt in synonyms_of(word))
+        ):
+            got[s] = SYNONYM_CREDIT
+    for phrase, word in phrases_in(question) if not unknown else ():  # "money back", "refund"
+        if lemmas(word) <= said:
+            for s in lemmas(phrase) & asked:
+                got.setdefault(s, SYNONYM_CREDIT)
     # the story around the question ("I bought it 3 weeks ago, ...") counts less than the
     # clause that asks
     story = story_stems(question)

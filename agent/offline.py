@@ -8,17 +8,18 @@ Nothing here is generated, so nothing here can be invented.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
 import numpy as np
 
-from agent.answer_type import expected, gives, unmet_check
+from agent.answer_type import expected, gives, names_asked, synonyms_of, unmet_check
 from agent.answerability import conflict
 from agent.claim_check import lemmas
 from agent.claims import content_words
 from agent.llm import Claim, Draft, HandoffFacts, HandoffNotes, Usage
-from agent.passages import Unit, continuation, units
+from agent.passages import Unit, continuation, following, units
 from agent.questions import asked_part, split_questions
 from knowledge.models import ScoredChunk
 
@@ -27,6 +28,10 @@ TYPE_BONUS = 0.05
 """Added to a unit that can be the kind of answer asked for, taken from one that cannot."""
 Candidate = tuple[float, float, int, int, str, str]
 """(fit, word overlap, chunk rank, position, quote, chunk id)."""
+_NUMBER = re.compile(r"(?<![\d.,$£€])\d+(?:[.,]\d+)?(?![\d%])")
+"""A number the question states (not an amount of money or a share)."""
+FLOOR_SLACK = 0.03
+"""How far under ``min_score`` a chunk that gives the asked-for kind of answer is still read."""
 MARGIN = 0.06
 """Units this close to the best one are quoted with it (up to the limit)."""
 Embed = Callable[[list[str]], list[list[float]]]
@@ -122,7 +127,8 @@ def best_sentences(
     asked about (:func:`agent.answerability.conflict`) is never picked.
     """
     asked = content_words(question)
-    usable = _on_topic([sc for sc in chunks if sc.score >= min_score], asked)
+    want = expected(question)
+    usable = _on_topic([sc for sc in chunks if _usable(sc, min_score, want)], asked)
     rows = [(rank, unit, sc) for rank, sc in enumerate(usable) for unit in units(sc.chunk)]
     if not rows or not asked:
         return []
@@ -133,14 +139,18 @@ def best_sentences(
         asked & content_words(sc.chunk.heading) for sc in usable if sc.chunk.source == "learned"
     ]
     if max(lexical) == 0 and not any(learned) and usable[0].score < 0.6:
-        return []  # nothing in the excerpts shares a word with the question
+        # nothing in the excerpts shares a word with the question, nor says one the way a
+        # help centre does ("what time does support close" and "customer care ... 8 pm")
+        kb_words = {w for word in asked for alt in synonyms_of(word) for w in content_words(alt)}
+        if not any(kb_words & content_words(unit.embed_text) for unit in every):
+            return []
     if embed:  # what the unit says, and what it says under its headings, weigh the same
         said = _similarities(question, [u.body for u in every], embed)
         headed = _similarities(question, [u.embed_text for u in every], embed)
         semantic = [(a + b) / 2 for a, b in zip(said, headed, strict=True)]
     else:
         semantic = lexical
-    want = expected(question)
+    numbers = _NUMBER.findall(question)
     candidates = []
     for n, (rank, unit, sc) in enumerate(rows):
         if conflict(question, unit, every) is not None:
@@ -148,6 +158,11 @@ def best_sentences(
         fit = semantic[n] + 0.15 * sc.score - 0.005 * unit.position
         if want is not None:
             fit += TYPE_BONUS if gives(unit.body, want) else -TYPE_BONUS
+        names = names_asked(question, unit.quote())
+        if names is not None:  # "the autoship discount": the unit that names it
+            fit += TYPE_BONUS if names else -TYPE_BONUS
+        if any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", unit.body) for n in numbers):
+            fit += TYPE_BONUS  # "how much are 500 points worth": the unit about 500 points
         candidates.append(
             (
                 fit,
@@ -171,6 +186,14 @@ def best_sentences(
     return _completed(picked, rows, every, question, labelled)
 
 
+def _usable(sc: ScoredChunk, min_score: float, want: str | None) -> bool:
+    """A chunk scored at the floor, or a little under it when it states the kind of answer
+    asked for ("are you open on saturdays?" and the hours: short questions score low)."""
+    if sc.score >= min_score:
+        return True
+    return want is not None and sc.score >= min_score - FLOOR_SLACK and gives(sc.chunk.text, want)
+
+
 def _completed(
     picked: list[tuple[str, str]],
     rows: list[tuple[int, Unit, ScoredChunk]],
@@ -179,7 +202,11 @@ def _completed(
     labelled: bool,
 ) -> list[tuple[str, str]]:
     """Each picked unit that is a list intro or stops mid-way ("We cannot ship:", "...
-    tags attached, and") is quoted with the next unit of its section, which says the rest."""
+    tags attached, and") is quoted with the next unit of its section, which says the rest;
+    so is a unit followed by the kind of answer asked for (a price, a duration) when the
+    picked units state none."""
+    want = expected(question)
+    said = " ".join(text for text, _ in picked)
     out: list[tuple[str, str]] = []
     for text, chunk_id in picked:
         out.append((text, chunk_id))
@@ -187,6 +214,12 @@ def _completed(
             if sc.chunk.id != chunk_id or (unit.quote() if labelled else unit.body) != text:
                 continue
             after = continuation(sc.chunk, unit)
+            if after is None and want is not None and not gives(said, want):
+                # a lead-in ("Bark Points: you earn 1 point per $1 spent.") whose next
+                # sentence states the kind of answer asked for: quote that too
+                after = following(sc.chunk, unit)
+                if after is not None and not gives(after.body, want):
+                    after = None
             if after is not None and conflict(question, after, every) is None:
                 pair = (after.quote() if labelled else after.body, chunk_id)
                 if pair not in out and pair not in picked:

@@ -117,6 +117,11 @@ def continuation(chunk: Chunk, unit: Unit) -> Unit | None:
     (what its list intro introduces, or the rest of what it was saying), else None."""
     if not unit.unfinished:
         return None
+    return following(chunk, unit)
+
+
+def following(chunk: Chunk, unit: Unit) -> Unit | None:
+    """The unit right after ``unit`` in the same section of ``chunk``, else None."""
     found = units(chunk)
     for n, mine in enumerate(found[:-1]):
         if mine == unit:
