@@ -28,9 +28,12 @@ PROBES = Path(__file__).parent / "data" / "probe_phrasings.toml"
 HANDOFF = ("explicit", "sensitive", "account_action", "sentiment")
 
 # Least share of the held half's probes of a trigger that must fire it.
-HELD_FLOOR = {"account_action": 0.0, "explicit": 0.0, "sensitive": 0.0, "sentiment": 0.0}
+# Measured 2026-12-05: 26/32, 14/16, 14/15, 17/19 (before the issue-11 changes: 25/32, 14/16,
+# 14/15, 16/19).
+HELD_FLOOR = {"account_action": 0.81, "explicit": 0.87, "sensitive": 0.93, "sentiment": 0.89}
 # Most answerable probes (both halves) that may hand off.
-ANSWERABLE_CEILING = 1.0
+# Measured: 0 of 50 (before: 4 of 50).
+ANSWERABLE_CEILING = 0.0
 
 
 def half(text: str) -> str:
@@ -69,7 +72,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, st
 
 
 def test_the_probes_are_not_bank_examples() -> None:
-    examples = {" ".join(e.casefold().split()) for b in builtin_banks().values() for e in b.examples}
+    examples = {
+        " ".join(e.casefold().split()) for b in builtin_banks().values() for e in b.examples
+    }
     assert [t for t, _, _ in probes() if " ".join(t.casefold().split()) in examples] == []
 
 
