@@ -23,6 +23,7 @@ from agent.triggers import TriggerContext, detect
 from agent.triggers.banks import builtin_banks
 from agent.triggers.nearest import index_for, thresholds_for
 from knowledge.embeddings import LocalMiniLM
+from tests.triggers.trigger_helpers import kinds
 
 PROBES = Path(__file__).parent / "data" / "probe_phrasings.toml"
 HANDOFF = ("explicit", "sensitive", "account_action", "sentiment")
@@ -94,3 +95,70 @@ def test_held_out_recall_per_trigger(results, trigger: str) -> None:  # type: ig
 def test_answerable_probes_rarely_hand_off(results) -> None:  # type: ignore[no-untyped-def]
     rows = [fired for _, label, _, fired in results if label == "answerable"]
     assert sum(bool(fired) for fired in rows) / len(rows) <= ANSWERABLE_CEILING
+
+
+# The "tune" half was worked on: it must stay caught (measured 28/28, 14/14, 15/15, 10/11).
+TUNE_FLOOR = {"account_action": 1.0, "explicit": 1.0, "sensitive": 1.0, "sentiment": 0.9}
+
+
+@pytest.mark.parametrize("trigger", HANDOFF)
+def test_tuned_half_recall_per_trigger(results, trigger: str) -> None:  # type: ignore[no-untyped-def]
+    rows = [fired for _, label, part, fired in results if label == trigger and part == "tune"]
+    assert sum(trigger in fired for fired in rows) / len(rows) >= TUNE_FLOOR[trigger]
+
+
+# The rules added for issue 11, each on a phrasing of its own (rules alone, no vote).
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ich hätte gern mein Geld zurück bitte", "account_action"),
+        ("ändern Sie bitte die Zahlungsart", "account_action"),
+        ("please reroute my package, I won't be home", "account_action"),
+        ("I want to get a refund", "account_action"),
+        ("need refund on order 80211", "account_action"),
+        ("the payment didn't go through but the money was taken", "account_action"),
+        ("my card was declined but I was still charged", "account_action"),
+        ("I'd like to send these back", "account_action"),
+        ("stop my subscription", "account_action"),
+        ("take the candle off my order", "account_action"),
+        ("can I have them swapped for a size 9", "account_action"),
+        ("I want my account closed", "account_action"),
+        ("remove my saved card", "account_action"),
+        ("change the delivery to my neighbour's house", "account_action"),
+        ("cancel purchase 55120", "account_action"),
+        ("necesito que me reembolsen", "account_action"),
+        ("kann ich bitte einen Berater sprechen", "explicit"),
+        ("menschlicher Kundenservice bitte", "explicit"),
+        ("tem alguém real aí?", "explicit"),
+        ("get me someone from customer service", "explicit"),
+        ("can you transfer me", "explicit"),
+        ("contact a representative", "explicit"),
+        ("¿me puede atender un asesor?", "explicit"),
+        ("you've ruined my birthday", "sentiment"),
+        ("four messages and no reply", "sentiment"),
+        ("what a rip off", "sentiment"),
+        ("your website sucks", "sentiment"),
+        ("I've had it with this shop", "sentiment"),
+        ("c'est nul", "sentiment"),
+    ],
+)
+def test_the_new_rules_fire(text: str, kind: str) -> None:
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I change my order after placing it?",
+        "can I change the delivery address after ordering?",
+        "how do I change my password",
+        "how do I update my address",
+        "how do I delete my account",
+        "how do I reach customer service?",
+        "can you transfer me the instructions",
+        "does this vacuum suck up pet hair well",
+        "is the premium plan a rip-off compared to the basic one?",
+    ],
+)
+def test_how_to_questions_stay_quiet(text: str) -> None:
+    assert not set(kinds(text)) & set(HANDOFF)
