@@ -17,11 +17,15 @@ The heuristic, in order (the first that applies wins):
    agent, you...", "internal only"), or when at least :data:`MIN_WEAK_HITS` sentences and at
    least :data:`MIN_WEAK_SHARE` of them carry a weak marker ("the customer wants", "the agent
    should", "ask the user", "tool call", "the database").
+   Controls on a screen ("[Pull up Account]", "click the Search button") count as weak
+   markers only in a section that already has one of the others: shoppers' help pages name
+   buttons too.
 4. A document most of whose sections (at least two) are internal is internal as a whole:
    the rest of an agent wiki (its "Domain basics") is written for agents too.
 
 Measured on this project's sets (``escalate kb lint --folder``): no section of the bundled
-sample store or the pet store is internal; every section of tau-bench's retail policy wiki is.
+sample store or the pet store is internal; every section of tau-bench's retail policy wiki
+is, and every section of ABCD's agent guidelines (evals/sets/abcd-dev) is.
 """
 
 from __future__ import annotations
@@ -44,11 +48,12 @@ __all__ = [
 ]
 
 AUDIENCES: tuple[str, ...] = ("shopper", "internal")
-VERSION = "1"
+VERSION = "2"
 """Bump when the heuristic changes, so the next ingest labels every document again."""
 
 _STAFF = r"(?:agent|rep|representative|associate|advisor|csr|support staff)"
 _PERSON = r"(?:customer|user|shopper|caller|client|guest|member)s?"
+_ONE = r"(?:customer|user|shopper|caller|client|member)"
 STRONG: dict[str, re.Pattern[str]] = {
     "addresses staff ('as an agent, you')": re.compile(
         rf"\bas an? (?:[\w-]+ ){{0,3}}{_STAFF}s?\b,? (?:you|we)\b", re.I
@@ -73,7 +78,8 @@ WEAK: dict[str, re.Pattern[str]] = {
     ),
     "tells staff to act on the customer": re.compile(
         rf"\b(?:ask|tell|remind|inform|confirm with|deny|authenticate|verify|transfer|"
-        rf"escalate|help|assist|locate|look up) (?:the |any )?{_PERSON}\b",
+        rf"escalate|help|assist|locate|look up|instruct|advise|guide|walk|notify|greet|thank"
+        rf"|direct) (?:the |any )?{_PERSON}\b",
         re.I,
     ),
     "user/customer confirmation or identity": re.compile(
@@ -87,7 +93,37 @@ WEAK: dict[str, re.Pattern[str]] = {
     "transfer to a human": re.compile(
         r"\btransfer(?:red)? (?:\w+ ){0,2}to (?:a |the )?(?:human|supervisor|tier)", re.I
     ),
+    "speaks of the customer in the third person": re.compile(
+        rf"\b(?:if|when|once|unless|whether|until) the {_ONE} (?!is responsible\b)\w+"
+        rf"|\bthe {_ONE} (?:believes?|thinks?|says?|said|claims?|heard|chose|chooses|forgot"
+        rf"|does(?:n't| not) (?:know|remember|have)|is (?:mistaken|correct|right|wrong|confused"
+        rf"|upset|unsure|trying to)|was (?:told|sent|charged)|has (?:a question|an issue|a problem))\b"
+        rf"|^(?:\W*){_ONE} (?:has|wants|needs|is asking|asks|believes)\b",
+        re.I,
+    ),
+    "tells staff what to say or do next": re.compile(
+        rf"\b(?:let (?:them|the {_ONE}) know|explain to (?:them|the {_ONE})"
+        rf"|apologi[sz]e to (?:them|the {_ONE})|(?:end|close|wrap up) the (?:conversation|chat|call)"
+        rf"|ask (?:them|if they|whether they)\b|tell them\b"
+        rf"|(?:offer|give|send|explain|recommend|suggest) (?:\w+ ){{0,4}}to the {_ONE})",
+        re.I,
+    ),
+    "collects the customer's details": re.compile(
+        rf"\b(?:get|ask for|collect|gather|record|obtain|request|note down|enter|look up)\b"
+        rf" (?:\w+ ){{0,3}}(?:their|the {_ONE}'s) (?:full )?(?:name|account|username|user name"
+        rf"|e-?mail|order|phone|address|zip|membership|id)\b",
+        re.I,
+    ),
 }
+CONTROLS = re.compile(
+    r"(?<![!\]])\[[A-Z][\w'&/ -]{2,40}\](?![(\[:])"
+    r"|\b(?:click|press|hit|toggle|choose|select)\b (?:\w+ ){0,3}(?:button|toggle|switch|option)\b"
+    r"|\b(?:input|text) (?:box|field)\b|\bas your action\b",
+    re.I,
+)
+"""Controls on a screen ("[Pull up Account]", "click the Search button"). Help pages for
+shoppers name buttons too, so a control counts as a weak marker only in a section that
+already speaks of the customer as someone else (one of :data:`WEAK`)."""
 MIN_WEAK_HITS = 2
 MIN_WEAK_SHARE = 0.3
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -112,6 +148,7 @@ def section_verdict(text: str) -> SectionVerdict:
     """The audience of one section's text by its sentences' markers (rule 3)."""
     sentences = [s for s in _SENTENCE.split(text) if len(s.split()) >= 3]
     weak: list[str] = []
+    controls: list[str] = []
     for sentence in sentences:
         for name, pattern in STRONG.items():
             if pattern.search(sentence):
@@ -119,6 +156,10 @@ def section_verdict(text: str) -> SectionVerdict:
         names = [name for name, pattern in WEAK.items() if pattern.search(sentence)]
         if names:
             weak.append(f"{names[0]}: {_short(sentence)!r}")
+        elif CONTROLS.search(sentence):
+            controls.append(f"names a control on a screen: {_short(sentence)!r}")
+    if weak:
+        weak += controls
     if len(weak) >= MIN_WEAK_HITS and len(weak) >= MIN_WEAK_SHARE * len(sentences):
         return SectionVerdict("internal", weak)
     return SectionVerdict("shopper")

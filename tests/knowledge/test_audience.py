@@ -141,3 +141,51 @@ def test_ingest_stores_the_audience_and_a_glob_relabels(tmp_path, store, fake_em
     assert any(d.endswith("agent-policy.md") for d in again.updated)
     assert _chunks(store) == {"agent-policy.md": {"shopper"}, "returns.md": {"shopper"}}
     assert not [f for f in again.flags if f.kind == "internal"]
+
+
+# A help-desk playbook in the style many stores keep: the reader is the agent, the customer
+# is "they", steps name the buttons of the agent's screen. Written for this test.
+PLAYBOOK = """The shopper thinks a gift card balance is missing from their account.
+
+- **Open Profile**: Get the full name or member number for [Open Profile]
+- **Check Ledger**: Find out when the card was loaded.
+  - Options include 'birthday', 'promotion', 'refund'
+  - Type this into the input box and press [Check Ledger]
+- If the shopper is mistaken, let them know the balance shows on the receipt email.
+- **Credit Card**: Otherwise add the balance back with [Add Credit].
+  - Enter the amount without the dollar sign.
+"""
+
+# A shopper-facing help page that names buttons too, and speaks of "the customer" once.
+HELP_PAGE = """To return an item, sign in and open [My Orders].
+
+- Click the Return button next to the item.
+- Choose a reason and print the prepaid label.
+- Drop the parcel at any post office within 30 days.
+
+The customer is responsible for return shipping on change-of-mind returns.
+"""
+
+
+def test_a_playbook_that_names_screen_controls_is_internal() -> None:
+    verdict = section_verdict(PLAYBOOK)
+    assert verdict.audience == "internal"
+    assert any("control" in r for r in verdict.reasons)
+    assert any("third person" in r or "what to say" in r for r in verdict.reasons)
+
+
+def test_a_help_page_that_names_buttons_stays_shopper_facing() -> None:
+    assert section_verdict(HELP_PAGE).audience == "shopper"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The customer believes a fee was added twice. Instruct the customer to sign out first.",
+        "If the caller is mistaken, explain to them that the charge is a hold. "
+        "Then end the conversation.",
+        "Collect their username and the order number. Ask them whether they kept the box.",
+    ],
+)
+def test_instructions_about_a_customer_are_internal(text: str) -> None:
+    assert section_verdict(text).audience == "internal"
