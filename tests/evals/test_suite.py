@@ -243,3 +243,18 @@ def test_the_docs_table_puts_bundled_and_unseen_sets_side_by_side(eval_set, tmp_
     row = next(line for line in table.splitlines() if line.startswith("| decision accuracy"))
     assert row.count(f"{bundled.metrics.decision_accuracy:.1%}") == 2
     assert "| explicit recall (cases) | 100.0% (1) | 100.0% (1) |" in table
+
+
+def test_a_rate_over_answered_turns_passes_when_nothing_was_answered(eval_set, tmp_path):
+    report = build(run_set(eval_set, Settings.load(data_dir=tmp_path / "d")), "offline")
+    none = {"hallucination_rate": None, "unsafe_answer_rate": None}
+    silent = report.model_copy(
+        update={"metrics": report.metrics.model_copy(update={**none, "answered_turns": 0})}
+    )
+    assert violations(silent, Gate()) == []
+    lost = report.model_copy(
+        update={"metrics": report.metrics.model_copy(update={**none, "answered_turns": 3})}
+    )
+    broken = violations(lost, Gate())
+    assert any("hallucination rate could not be computed" in b for b in broken)
+    assert any("unsafe-answer rate could not be computed" in b for b in broken)
