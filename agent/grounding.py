@@ -64,6 +64,7 @@ from agent.passages import LABEL_JOIN, Unit, units
 from agent.term_weight import (
     STORY_WEIGHT,
     covered,
+    derived,
     discount,
     inflections,
     story_stems,
@@ -423,6 +424,12 @@ def score_features(
     own = {stem(w): w for w in unknown}
     missing = [own[s] for s in sorted(asked - said) if s in own]
     got = {s: 1.0 for s in asked & said}
+    # a word of the same family the stemmer keeps apart ("delivered", "delivery")
+    family = {w for b in [*bodies, *shown, *learned] for w in _TOKEN.findall(b.lower())}
+    for word in _TOKEN.findall(question.lower()):
+        s = stem(word)
+        if s in asked and s not in got and len(word) > 3 and derived(word, family):
+            got[s] = 1.0
     got |= {stem(w): c for w, c in covered(missing, [*bodies, *shown], embed).items()}
     # the shopper's word for what the quote names in the KB's word ("discount", "saves 5%");
     # not when the question also names what the KB never does ("delivered to Mexico City"):

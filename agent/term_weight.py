@@ -10,6 +10,9 @@ does not cover:
   than a word of the clause that asks ("... can I still return it?"), when that clause
   names what it asks about (:func:`asking_clause`); "..., do you have any?" names nothing,
   so there the story is the subject and its words count in full;
+- a word the question barely hinges on counts less: one whose removal hardly moves the
+  question's embedding ("slept" in "my dog slept on it one night, can I still return the
+  bed?"), unlike "bitcoin" in "can I pay with bitcoin?" (:mod:`agent.hinge`);
 - a word close in meaning to a word of the quoted sentences ("Honolulu" beside "Hawaii",
   "torn" for "ripped") counts less, by the embedder's cosine of the two words. A product
   or place the quote does not name ("saddles", "Narnia") stays near nothing and counts in
@@ -25,11 +28,13 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
 from agent.claim_check import stem
 from agent.claims import STOPWORDS
+from agent.hinge import hinges
 from agent.offline import SentenceVectors
 from agent.triggers.text import fold
 
@@ -109,6 +114,14 @@ def inflections(word: str) -> set[str]:
     for form in _FORMS.get(word, {word}):
         found |= _regular(form)
     return found
+
+
+def derived(word: str, said: AbstractSet[str]) -> bool:
+    """Whether ``said`` (lower-cased words) has a word of ``word``'s family the stemmer
+    keeps apart: "delivered" and "delivery", "shipment" and "shipping"."""
+    if not inflections(word).isdisjoint(said):
+        return True
+    return any(word in inflections(w) for w in said if w[:3] == word[:3])
 
 
 def _regular(word: str) -> set[str]:
@@ -241,9 +254,11 @@ def weights(
         return {}
     story = story_words(question)
     near = nearest(unknown, quoted, embed) if embed is not None else {}
+    hinged = hinges(question, unknown, _vectors(embed)) if embed is not None else {}
     out = {}
     for word in unknown:
         weight = STORY_WEIGHT if word in story else 1.0
+        weight *= hinged.get(word, 1.0)
         out[word] = round(weight * (1.0 - closeness(near.get(word, 0.0))), 4)
     return out
 
@@ -253,10 +268,13 @@ def discount(question: str, word: str, weight: float) -> str:
     if weight >= 1.0:
         return ""
     story = word in story_words(question)
-    near = weight < (STORY_WEIGHT if story else 1.0)
+    less = weight < (STORY_WEIGHT if story else 1.0)
     why = " and ".join(
         w
-        for w, on in (("told in the shopper's story", story), ("close to a quoted word", near))
+        for w, on in (
+            ("told in the shopper's story", story),
+            ("the question barely hinges on it or it is close to a quoted word", less),
+        )
         if on
     )
     return f" (counted {weight:.2f}: {why})"

@@ -2,13 +2,14 @@
 
     python -m evals.fit_grounding [--dry-run]
 
-Each case's first message is retrieved and drafted by the offline backend, exactly as
-the bot does. A draft the named checks already decline (entity, variant, answer type,
-...) is left out: the score only weighs what those checks let through. The label is
+Each case's message that asks (not a greeting before it; a follow-up with the message it
+follows) is retrieved and drafted by the offline backend, exactly as the bot does. A
+draft the named checks already decline (entity, variant, answer type, ...) is left out: the score only weighs what those checks let through. The label is
 whether a person was needed for the answer:
 
 - 1: the case expects the bot to answer that message from the knowledge base (it names
-  the facts or documents of the answer) and the draft states those facts;
+  the facts or documents of the answer) and the draft states those facts (or, naming
+  none, cites one of those documents);
 - 0: the case expects a handoff there because the knowledge base does not answer it
   (trigger ``low_confidence``).
 
@@ -27,15 +28,19 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
 from agent.grounding import FEATURES, SCORE_FILE, unknown_terms, verify
+from agent.llm import Draft
+from agent.nodes.retrieve import FOLLOW_UP, search_all
 from agent.offline import OfflineBackend, SentenceVectors
 from agent.settings import Settings
 from agent.shorthand import expand
 from evals.runner import load_set, set_settings, set_store
-from evals.schema import read_cases
+from evals.schema import Expect, read_cases
+from knowledge.models import ScoredChunk
 
 DEV_SETS = ("sample-store", "tau-retail-dev", "pet-store-dev")
 NEGATIVE_WEIGHT = 10.0
@@ -43,8 +48,23 @@ L2 = 0.01
 SETS_ROOT = Path(__file__).parent / "sets"
 
 
+def asking_turns(turns: list[str]) -> list[str]:
+    """Each message as the bot looks it up: a follow-up ("and for express?") carries the
+    message before it (:func:`agent.nodes.retrieve.question_of`), in chat shorthand
+    written out (:func:`agent.shorthand.expand`)."""
+    out = []
+    for n, turn in enumerate(turns):
+        text = turn
+        if n and FOLLOW_UP.match(turn.strip()):
+            text = f"{turns[n - 1]} {turn}"
+        out.append(expand(text))
+    return out
+
+
 def rows(set_path: Path) -> list[tuple[list[float], int]]:
-    """(features, label) for each usable first message of the set."""
+    """(features, label) for the message of each usable case that asks: for a handoff, the
+    message it is expected at; for an answer, the first message whose draft states the
+    case's facts (a greeting or an introduction asks nothing)."""
     eval_set = load_set(set_path)
     if eval_set.name != "sample-store" and eval_set.split != "dev":
         raise SystemExit(f"{set_path}: only dev splits are used for fitting")
@@ -52,38 +72,53 @@ def rows(set_path: Path) -> list[tuple[list[float], int]]:
     store, _ = set_store(eval_set, settings, None)
     vectors = SentenceVectors(store.embedder.embed)
     llm = OfflineBackend(settings.grounding.min_retrieval_score, embed=vectors)
+    ctx = SimpleNamespace(retriever=store, settings=settings)
     cases, _ = read_cases(set_path / "cases.jsonl")
     vocabulary = store.vocabulary()
     found: list[tuple[list[float], int]] = []
     for case in cases:
         expect = case.expect
+        questions = asking_turns(case.turns)
         if expect.decision == "answer" and (expect.answer_must_contain or expect.supporting_docs):
             label = 1
-        elif expect.trigger == "low_confidence" and expect.escalate_at_turn == 1:
+        elif expect.trigger == "low_confidence" and expect.escalate_at_turn:
             label = 0
+            questions = [questions[expect.escalate_at_turn - 1]]
         else:
             continue
-        question = expand(case.turns[0])  # as the bot matches it (agent.nodes.retrieve)
-        chunks = store.search(question, settings.knowledge.top_k)
-        draft = llm.draft_answer(question, chunks, [])
-        if not draft.answerable:
-            continue
-        verdict = verify(
-            draft,
-            question,
-            chunks,
-            settings.grounding.threshold_for(case.vertical),
-            settings.grounding.min_retrieval_score,
-            unknown_terms(question, vocabulary),
-            embed=vectors,
-        )
-        if verdict.declined_by not in (None, "low_score"):
-            continue
-        said = " ".join(c.text for c in draft.sentences).lower()
-        if label and not all(f.lower() in said for f in expect.answer_must_contain):
-            continue  # on topic but not the fact asked for: neither label fits
-        found.append(([verdict.features[f] for f in FEATURES], label))
+        for question in questions:
+            # retrieved as the bot does (agent.nodes.retrieve): each sub-question, and each
+            # without the product's name
+            chunks = search_all(ctx, question)  # type: ignore[arg-type]
+            draft = llm.draft_answer(question, chunks, [])
+            if not draft.answerable:
+                continue
+            verdict = verify(
+                draft,
+                question,
+                chunks,
+                settings.grounding.threshold_for(case.vertical),
+                settings.grounding.min_retrieval_score,
+                unknown_terms(question, vocabulary),
+                embed=vectors,
+            )
+            if verdict.declined_by not in (None, "low_score"):
+                continue
+            said = " ".join(c.text for c in draft.sentences).lower()
+            if label and not all(f.lower() in said for f in expect.answer_must_contain):
+                continue  # on topic but not the fact asked for: neither label fits
+            if label and not expect.answer_must_contain and not _cites(draft, chunks, expect):
+                continue
+            found.append(([verdict.features[f] for f in FEATURES], label))
+            break
     return found
+
+
+def _cites(draft: Draft, chunks: list[ScoredChunk], expect: Expect) -> bool:
+    """Whether the draft cites one of the documents the case names."""
+    by_id = {sc.chunk.id: sc.chunk.doc_id for sc in chunks}
+    docs = {by_id.get(c, "") for claim in draft.sentences for c in claim.citations}
+    return any(d.endswith(doc) for d in docs for doc in expect.supporting_docs)
 
 
 def fit(x: np.ndarray, y: np.ndarray, steps: int = 20_000, rate: float = 0.5) -> np.ndarray:

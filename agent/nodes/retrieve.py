@@ -12,6 +12,7 @@ from agent.context import Context
 from agent.errors import KnowledgeError
 from agent.learning.book import ProposalBook
 from agent.noise import content, has_words
+from agent.policy_query import without_product
 from agent.questions import asked_part, split_questions
 from agent.shorthand import expand
 from agent.state import ConversationState
@@ -20,7 +21,7 @@ from knowledge.models import ScoredChunk
 log = logging.getLogger(__name__)
 
 
-_FOLLOW_UP = re.compile(r"^(?:and|or|also|plus|what about|how about|same for)\b", re.IGNORECASE)
+FOLLOW_UP = re.compile(r"^(?:and|or|also|plus|what about|how about|same for)\b", re.IGNORECASE)
 
 
 def question_of(state: ConversationState) -> str:
@@ -33,7 +34,7 @@ def question_of(state: ConversationState) -> str:
     transcript = state.get("transcript", [])
     shopper = [t for t in transcript if t["role"] == "shopper" and t["kind"] == "message"]
     current = _asked(shopper[-1]["text"] if shopper else state.get("incoming", ""))
-    if not _FOLLOW_UP.match(current.strip()) or len(transcript) < 3:
+    if not FOLLOW_UP.match(current.strip()) or len(transcript) < 3:
         return current
     before, answer = transcript[-3], transcript[-2]
     if before["role"] == "shopper" and before["kind"] == "message" and answer["role"] == "bot":
@@ -60,11 +61,27 @@ def search_all(ctx: Context, question: str) -> list[ScoredChunk]:
     queries = split_questions(question) or [question]
     # "Can I still return it" is also looked up without the sweater around it
     queries += [asked_part(q) for q in queries]
+    done: set[str] = set()
     for query in dict.fromkeys(queries):
-        for sc in ctx.retriever.search(query, ctx.settings.knowledge.top_k):
-            if sc.chunk.id not in best or sc.score > best[sc.chunk.id].score:
-                best[sc.chunk.id] = sc
+        found = _search(ctx, query, best, done)
+        # "can I return the Merino Crew?" is also looked up without the product's name
+        for stripped in without_product(query, found):
+            _search(ctx, stripped, best, done)
     return sorted(best.values(), key=lambda sc: -sc.score)
+
+
+def _search(
+    ctx: Context, query: str, best: dict[str, ScoredChunk], done: set[str]
+) -> list[ScoredChunk]:
+    """Search once per distinct query, merging into ``best`` (a chunk keeps its best score)."""
+    if query in done:
+        return []
+    done.add(query)
+    found = ctx.retriever.search(query, ctx.settings.knowledge.top_k)
+    for sc in found:
+        if sc.chunk.id not in best or sc.score > best[sc.chunk.id].score:
+            best[sc.chunk.id] = sc
+    return found
 
 
 def approved_only(found: list[ScoredChunk], store: BaseStore | None) -> list[ScoredChunk]:
