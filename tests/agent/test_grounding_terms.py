@@ -69,10 +69,22 @@ def test_story_words_count_less_only_when_the_asking_clause_names_its_subject():
 
 
 def test_a_word_near_a_quoted_word_counts_less():
-    axes = {"honolulu": [1.0, 0.1, 0.0], "hawaii": [1.0, 0.0, 0.0], "narnia": [0.0, 0.0, 1.0]}
+    axes = {
+        "honolulu": [1.0, 0.1, 0.0, 0.0],
+        "hawaii": [1.0, 0.0, 0.0, 0.0],
+        "narnia": [0.0, 0.0, 1.0, 0.0],
+    }
 
     def embed(texts):
-        rows = np.asarray([axes.get(t, [0.0, 1.0, 0.0]) for t in texts], dtype=np.float64)
+        # a question means something else without its place (it hinges on it in full)
+        def vector(text: str) -> list[float]:
+            if text in axes:
+                return axes[text]
+            if "?" in text and not any(place in text.lower() for place in axes):
+                return [0.0, 0.0, 0.0, 1.0]
+            return [0.0, 1.0, 0.0, 0.0]
+
+        rows = np.asarray([vector(t) for t in texts], dtype=np.float64)
         return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).tolist()
 
     quote = ["We ship to Alaska and Hawaii in 6-9 business days."]
@@ -167,3 +179,19 @@ def test_coverage_credits_a_kb_unknown_word_near_the_quote_and_not_a_kb_word(min
     known = score_features(question, [unit], [sc], [], minilm.embed)  # "meds" a KB word
     assert credited["coverage"] > known["coverage"]
     assert known["coverage"] == pytest.approx(2 / 3)
+
+
+def test_a_word_of_the_same_family_the_stemmer_splits_is_covered():
+    from agent.term_weight import derived
+
+    assert derived("delivered", {"delivery"}) and derived("shipment", {"shipping"})
+    assert not derived("hang", {"tumble", "dry"})
+
+
+def test_coverage_credits_the_quote_s_word_of_the_same_family():
+    from agent.grounding import score_features
+
+    chunk = _shipping()[0]
+    quoted = units(chunk.chunk)[:1]  # "We ship to all 50 US states and to Canada."
+    covered = score_features("any shipment to canada?", quoted, [chunk], [])["coverage"]
+    assert covered == 1.0

@@ -36,3 +36,14 @@ def test_calibration_error_is_the_case_weighted_gap():
     # every case at 0.5: half answerable, so no gap; all answerable at 0.5: a gap of 0.5
     assert calibration_error(np.full(4, 0.5), y) == 0.0
     assert calibration_error(np.full(4, 0.5), np.ones(4)) == 0.5
+
+
+def test_a_follow_up_is_read_with_the_message_it_follows():
+    from evals.fit_grounding import asking_turns
+
+    turns = ["How much is express shipping?", "And can it go to a PO box?"]
+    assert asking_turns(turns) == [
+        "How much is express shipping?",
+        "How much is express shipping? And can it go to a PO box?",
+    ]
+    assert asking_turns(["Hi, I'm Sam.", "do u ship to canada"])[0] == "Hi, I'm Sam."
