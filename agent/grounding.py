@@ -186,7 +186,8 @@ def unlabelled(text: str, cited: list[ScoredChunk]) -> str:
         " ".join(h.split())
         for sc in cited
         for u in units(sc.chunk)
-        for h in (*u.heading, LABEL_JOIN.join(u.heading[-2:]))
+        for h in (*u.heading, LABEL_JOIN.join(u.heading[-2:]), u.label)
+        if h
     }
     return rest if " ".join(label.split()) in heads or _path_of(label, heads) else text
 

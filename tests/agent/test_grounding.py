@@ -125,3 +125,26 @@ def test_feelings_are_not_unknown_terms():
         unknown_terms("I'm disappointed and annoyed: how many days to return unworn items?", vocab)
         == []
     )
+
+
+def test_a_quote_led_by_its_shortened_title_is_checked_without_it():
+    """A unit's label cuts a title at its dash ("NORTHWIND GOODS - CUSTOMER SUPPORT HOURS"
+    → "NORTHWIND GOODS"); the claim check must read the label as a heading, not as words
+    the quote puts where the source does not, even when the body names the brand too."""
+    from agent.grounding import unlabelled
+    from agent.passages import units
+    from knowledge.models import ScoredChunk
+    from tests.fakes import chunk
+
+    text = (
+        "Phone: 1-800-555-0142 (during live agent hours)\n\n"
+        "Northwind Goods answers email within one business day."
+    )
+    c = chunk("about/hours.txt#0", text, "NORTHWIND GOODS - CUSTOMER SUPPORT HOURS")
+    unit = next(u for u in units(c) if "1-800" in u.body)
+    quote = unit.quote()
+    assert quote.startswith("NORTHWIND GOODS: ")
+    cited = [ScoredChunk(chunk=c, score=0.6)]
+    assert unlabelled(quote, cited) == unit.body
+    # a label that is no heading of the cited chunk stays part of the claim
+    assert unlabelled("Acme Outlet: " + unit.body, cited).startswith("Acme Outlet")
