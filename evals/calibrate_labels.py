@@ -177,9 +177,12 @@ def label_table(rows: list[LabelRow], limits: Thresholds) -> list[str]:
         scored = [r for r in mine if r.queue]
         before = sum(r.before == r.queue for r in scored)
         after = before + fixed - broken
-        share = (lambda n: f"{100 * n / len(scored):.0f}%") if scored else (lambda n: "-")
         lines.append(
-            f"| {source} | {right} / {wrong} | {fixed} / {broken} | {share(before)} "
-            f"| {share(after)} |"
+            f"| {source} | {right} / {wrong} | {fixed} / {broken} "
+            f"| {_share(before, len(scored))} | {_share(after, len(scored))} |"
         )
     return lines
+
+
+def _share(num: int, den: int) -> str:
+    return f"{100 * num / den:.0f}%" if den else "-"

@@ -59,9 +59,7 @@ def test_a_vote_between_the_label_floor_and_the_strict_one_labels_the_handoff() 
 def test_a_vote_below_the_label_floor_keeps_the_keyword_route() -> None:
     far = _index().classify(_unit(0.3, 0.25, 0.25), 3)  # 0.65 to the promo examples
     assert far.label == "promo"
-    high = Thresholds(
-        k=3, trigger=STRICT, label={"account_action": Limits(min_votes=3, floor=0.7)}
-    )
+    high = Thresholds(k=3, trigger=STRICT, label={"account_action": Limits(min_votes=3, floor=0.7)})
     assert leaning([far], high) is None
     out = label([LOW], "shipping", [], leaning([far], high), "quasar telemetry reads 42")
     assert [h.kind for h in out.hits] == ["low_confidence"]
