@@ -74,8 +74,12 @@ def probe_half(text: str) -> str:
     return "held" if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 else "tune"
 
 
-def _messages(sets: list[Path]) -> list[tuple[str, str, str | None, str | None, Customer]]:
-    rows = []
+Message = tuple[str, str, str | None, str | None, Customer]
+"""(source, text, expected trigger, expected queue, customer)."""
+
+
+def _messages(sets: list[Path]) -> list[Message]:
+    rows: list[Message] = []
     for folder in sets:
         for line in (folder / "cases.jsonl").read_text(encoding="utf-8").splitlines():
             if not line.strip():

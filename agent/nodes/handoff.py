@@ -63,7 +63,7 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     hits = [TriggerHit(**h) for h in state.get("triggers", [])]
     labelled = _labelled(state, ctx, hits)
     hits = labelled.hits
-    state = {**state, "intent": labelled.intent, "topics": labelled.topics}  # type: ignore[typeddict-item]
+    state = {**state, "intent": labelled.intent, "topics": labelled.topics}
     pid = package_id(cid, len(state.get("transcript", [])))
     sent = dispatch(dict(state), ctx, hits, pid, runtime.store)
     knowledge = _knowledge(state, ctx, runtime.store)
