@@ -294,9 +294,9 @@ def write(
         "message(s) would be declined instead of being handed off when the gate refuses an answer.",
         "",
         "A vote that only labels a handoff happening anyway (its intent, so its queue, and "
-        "its reasons: agent/triggers/leaning.py) has lower limits, chosen by "
+        "its reasons: agent/triggers/leaning.py) has limits of its own, chosen by "
         "evals/calibrate_labels.py on the same dev sets and the tune half of the probe "
-        "phrasings:",
+        "phrasings; fewer of the nearest examples need to agree than for a handoff:",
         "",
         "| trigger | least votes | least similarity | margin |",
         "|---|---|---|---|",

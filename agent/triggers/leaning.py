@@ -14,8 +14,11 @@ happens regardless:
   sees "verify the shopper, then make the change", and the account-action rules route it.
 
 A wrong label costs a transfer between queues, not a needless handoff, so the
-limits are lower (``Thresholds.label``, per trigger, next to the strict ones in
-``packs/intent_thresholds.toml``). ``python -m evals.calibrate_intents`` chooses
+limits are the vote's own (``Thresholds.label``, per trigger, next to the strict ones
+in ``packs/intent_thresholds.toml``): for the shipped embedder an account action
+labels with 3 of the 5 nearest examples agreeing (a handoff needs all 5), the nearest
+at least 0.68 similar and 0.06 nearer than any other trigger's; an answer bank names
+the intent with 3 of 5 at 0.5 (0.6 to name it on a turn the bot answers). ``python -m evals.calibrate_intents`` chooses
 them on the dev sets and the tune half of the probe phrasings only: among the
 messages the strict vote leaves unlabelled, each trigger's label limits maximise
 right reasons plus right queues minus ``LABEL_COST`` times wrong reasons (a reason
