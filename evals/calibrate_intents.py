@@ -26,6 +26,10 @@ risk is declining a message that needed a person: its floor is set just above
 the nearest any such dev message (one no rule catches) comes to an off-topic or
 injection example with a majority of the votes.
 
+Then the lower limits of a vote that only labels a handoff happening anyway
+(``label``: evals/calibrate_labels.py). ``--labels`` keeps the strict limits
+already written and calibrates the label limits only.
+
 Writes ``agent/triggers/packs/intent_thresholds.toml`` and the calibration
 section of ``docs/intents.md`` (between its calibration markers).
 """
@@ -44,7 +48,15 @@ from agent.questions import split_questions
 from agent.settings import TriggerSettings
 from agent.triggers import TriggerContext, detect
 from agent.triggers.banks import ESCALATING, load_banks
-from agent.triggers.nearest import IntentIndex, Limits, Thresholds, Verdict, index_for
+from agent.triggers.nearest import (
+    IntentIndex,
+    Limits,
+    Thresholds,
+    Verdict,
+    index_for,
+    thresholds_for,
+)
+from evals.calibrate_labels import LabelRow, calibrate_labels, label_rows, label_table
 from evals.schema import Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,7 +253,9 @@ def _pct(num: int, den: int) -> str:
     return f"{100 * num / den:.0f}%" if den else "-"
 
 
-def write(limits: Thresholds, embedder: str, rows: list[Sample], banks: dict) -> None:
+def write(
+    limits: Thresholds, embedder: str, rows: list[Sample], banks: dict, labelled: list[LabelRow]
+) -> None:
     lines = [
         "# Written by python -m evals.calibrate_intents (dev sets only); do not edit by hand.",
         f'[embedder."{embedder}"]',
@@ -249,6 +263,9 @@ def write(limits: Thresholds, embedder: str, rows: list[Sample], banks: dict) ->
     ]
     for trigger, mine in sorted(limits.trigger.items()):
         lines += ["", f'[embedder."{embedder}".trigger.{trigger}]']
+        lines += [f"{key} = {value}" for key, value in mine.model_dump().items()]
+    for trigger, mine in sorted(limits.label.items()):
+        lines += ["", f'[embedder."{embedder}".label.{trigger}]']
         lines += [f"{key} = {value}" for key, value in mine.model_dump().items()]
     THRESHOLDS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     count = sum(len(b.examples) for b in banks.values())
@@ -275,6 +292,23 @@ def write(limits: Thresholds, embedder: str, rows: list[Sample], banks: dict) ->
         f"a person and no rule caught would be declined if the knowledge base had no answer "
         f"(the floor keeps this at 0); {declined(rows, limits, needed=False)} answerable "
         "message(s) would be declined instead of being handed off when the gate refuses an answer.",
+        "",
+        "A vote that only labels a handoff happening anyway (its intent, so its queue, and "
+        "its reasons: agent/triggers/leaning.py) has limits of its own, chosen by "
+        "evals/calibrate_labels.py on the same dev sets and the tune half of the probe "
+        "phrasings; fewer of the nearest examples need to agree than for a handoff:",
+        "",
+        "| trigger | least votes | least similarity | margin |",
+        "|---|---|---|---|",
+        *(
+            f"| {t} | {m.min_votes} of {limits.k} | {m.floor} | {m.margin} |"
+            for t, m in sorted(limits.label.items())
+        ),
+        "",
+        "What they do, each message handed off as the rules leave it (low_confidence when no "
+        "rule fires):",
+        "",
+        *label_table(labelled, limits),
         END,
     ]
     doc = DOC.read_text(encoding="utf-8")
@@ -287,6 +321,9 @@ def write(limits: Thresholds, embedder: str, rows: list[Sample], banks: dict) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="print only, write nothing")
+    parser.add_argument(
+        "--labels", action="store_true", help="keep the strict limits, calibrate the labels only"
+    )
     args = parser.parse_args(argv)
     from knowledge.embeddings import LocalMiniLM
 
@@ -294,11 +331,18 @@ def main(argv: list[str] | None = None) -> int:
     banks = load_banks()
     index = index_for(banks, embedder, ROOT / ".escalate" / "cache")
     rows = samples(index, embedder) + bank_samples(index)
-    limits = calibrate(rows)
+    written = thresholds_for(embedder.name)
+    if args.labels and written is not None:
+        limits = written.model_copy(update={"label": {}})
+    else:
+        limits = calibrate(rows)
+    labelled = label_rows(dev_sets(), index, embedder, limits)
+    limits = limits.model_copy(update={"label": calibrate_labels(labelled, limits)})
     print(limits.model_dump_json())
     print("\n".join(table(rows, limits)))
+    print("\n".join(label_table(labelled, limits)))
     if not args.check:
-        write(limits, embedder.name, rows, banks)
+        write(limits, embedder.name, rows, banks, labelled)
     return 0
 
 

@@ -14,7 +14,9 @@ from agent.errors import KnowledgeError
 from agent.handoff import build_package, package_id
 from agent.language import speaking
 from agent.nodes.retrieve import approved_only, question_of, search_all
+from agent.nodes.triggers import votes
 from agent.state import ConversationState, TriggerHit, Turn
+from agent.triggers.leaning import Labelled, label, leaning
 from knowledge.models import ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,16 @@ def _knowledge(
         return []
 
 
+def _labelled(state: ConversationState, ctx: Context, hits: list[TriggerHit]) -> Labelled:
+    """The handoff's reasons, intent and topics, labelled by the nearest examples of the
+    current message when the strict vote named nothing (see agent/triggers/leaning.py)."""
+    intent, topics = state.get("intent") or "other", list(state.get("topics") or [])
+    message = state.get("incoming", "")
+    found = votes(message, ctx) if hits else None
+    verdict = leaning(*found) if found else None
+    return label(hits, intent, topics, verdict, message)
+
+
 def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     """Assemble the package; the conversation now belongs to a person.
 
@@ -49,6 +61,9 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     ctx = runtime.context
     cid = state.get("conversation_id", "")
     hits = [TriggerHit(**h) for h in state.get("triggers", [])]
+    labelled = _labelled(state, ctx, hits)
+    hits = labelled.hits
+    state = {**state, "intent": labelled.intent, "topics": labelled.topics}
     pid = package_id(cid, len(state.get("transcript", [])))
     sent = dispatch(dict(state), ctx, hits, pid, runtime.store)
     knowledge = _knowledge(state, ctx, runtime.store)
@@ -62,6 +77,10 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
         messages = [speaking(state, ctx.settings).text("handoff.unconfirmed_rest"), *messages]
     now = ctx.now()
     return {
+        # the handoff's labels (agent/triggers/leaning.py): what the package and the events say
+        "triggers": [h.model_dump() for h in hits],
+        "intent": labelled.intent,
+        "topics": labelled.topics,
         "transcript": [Turn(role="bot", text=m, at=now).model_dump() for m in messages],
         "mode": "human",
         "handoff": package.model_dump(mode="json"),

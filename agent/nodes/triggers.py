@@ -12,7 +12,7 @@ from agent.questions import split_questions
 from agent.state import ConversationState, Customer, Turn
 from agent.triggers import TriggerContext, detect
 from agent.triggers.banks import ESCALATING, load_banks
-from agent.triggers.nearest import Verdict, index_for, thresholds_for
+from agent.triggers.nearest import Thresholds, Verdict, index_for, thresholds_for
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,24 @@ def by_example(message: str, ctx: Context) -> list[Verdict]:
     """Sure verdicts of the nearest bank examples for each question in ``message``, escalating
     ones first. The vectors are the ones retrieval looks up (the store remembers them); no
     calibrated thresholds for this embedder, or no vector store: none."""
+    found = votes(message, ctx)
+    if found is None:
+        return []
+    verdicts, limits = found
+    sure = [v for v in verdicts if v.fires(limits)]
+    rank = {kind: i for i, kind in enumerate(ESCALATING)}
+    return sorted(sure, key=lambda v: rank.get(v.bank.trigger, len(rank)))
+
+
+def votes(message: str, ctx: Context) -> tuple[list[Verdict], Thresholds] | None:
+    """Every verdict of the nearest bank examples for ``message`` (one per question, sure or
+    not) and the embedder's calibrated thresholds; None: no message, no vector store, no
+    calibration for this embedder, or the embeddings endpoint is down."""
     embedder = getattr(ctx.retriever, "embedder", None)
     vectors_of = getattr(ctx.retriever, "query_vectors", None)
     limits = thresholds_for(str(getattr(embedder, "name", "")))
     if not message.strip() or embedder is None or vectors_of is None or limits is None:
-        return []
+        return None
     settings = ctx.settings
     try:
         index = index_for(
@@ -71,8 +84,5 @@ def by_example(message: str, ctx: Context) -> list[Verdict]:
         vectors = vectors_of(split_questions(message) or [message])
     except KnowledgeError as exc:  # the embeddings endpoint is down: the rules still run
         log.warning("intent examples skipped this turn: %s", exc)
-        return []
-    verdicts = [index.classify(v, limits.k) for v in vectors]
-    sure = [v for v in verdicts if v.fires(limits)]
-    rank = {kind: i for i, kind in enumerate(ESCALATING)}
-    return sorted(sure, key=lambda v: rank.get(v.bank.trigger, len(rank)))
+        return None
+    return [index.classify(v, limits.k) for v in vectors], limits

@@ -59,6 +59,10 @@ class Thresholds(BaseModel):
     trigger: dict[str, Limits] = {}
     """Per trigger (account_action, explicit, sensitive, sentiment, decline, answer); a
     trigger missing here never fires."""
+    label: dict[str, Limits] = {}
+    """Per trigger, the lower limits of a vote that only labels a handoff happening for
+    another reason (its intent, so its queue, and its reasons: agent/triggers/leaning.py);
+    a trigger missing here never labels."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,10 @@ class Verdict:
 
     def fires(self, limits: Thresholds) -> bool:
         """Whether this verdict is sure enough to act on (see the module docstring)."""
-        mine = limits.trigger.get(self.bank.trigger)
+        return self.meets(limits.trigger.get(self.bank.trigger))
+
+    def meets(self, mine: Limits | None) -> bool:
+        """Whether the vote clears these limits (None: never)."""
         return (
             mine is not None
             and self.votes >= mine.min_votes
