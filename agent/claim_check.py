@@ -98,8 +98,10 @@ def _flips(claim: str, source: str) -> list[str]:
     """Words one side prefixes with un-/non- where the other uses the bare word."""
     flips = []
     for a, b in ((claim, source), (source, claim)):
-        bare, words = lemmas(b), set(_tokens(a))
+        bare, words, theirs = lemmas(b), set(_tokens(a)), set(_tokens(b))
         for w in words:
+            if w in theirs:  # both say "non-electric" (lemmas split it at the hyphen)
+                continue
             for prefix in ("non-", "non", "un"):
                 flipped = w.startswith(prefix) and len(w) > len(prefix) + 3
                 if flipped and stem(w[len(prefix) :]) in bare and stem(w) not in bare:

@@ -15,7 +15,8 @@ from agent.handoff import build_package, package_id
 from agent.language import speaking
 from agent.nodes.retrieve import approved_only, question_of, search_all
 from agent.nodes.triggers import votes
-from agent.state import ConversationState, TriggerHit, Turn
+from agent.state import ConversationState, Customer, TriggerHit, Turn
+from agent.triggers import vip
 from agent.triggers.leaning import Labelled, label, leaning
 from knowledge.models import ScoredChunk
 
@@ -62,7 +63,8 @@ def handoff(state: ConversationState, runtime: Runtime[Context]) -> dict:
     cid = state.get("conversation_id", "")
     hits = [TriggerHit(**h) for h in state.get("triggers", [])]
     labelled = _labelled(state, ctx, hits)
-    hits = labelled.hits
+    customer = Customer(**state.get("customer", {}))
+    hits = vip.on_handoff(labelled.hits, customer, ctx.settings.triggers)
     state = {**state, "intent": labelled.intent, "topics": labelled.topics}
     pid = package_id(cid, len(state.get("transcript", [])))
     sent = dispatch(dict(state), ctx, hits, pid, runtime.store)

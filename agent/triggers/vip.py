@@ -57,3 +57,23 @@ def check(
         else f"{sentiment.label} sentiment {sentiment.compound:+.2f}"
     )
     return TriggerHit(kind="vip", reason=f"VIP customer with a problem ({about})", evidence=why)
+
+
+def on_handoff(
+    hits: list[TriggerHit], customer: Customer, settings: TriggerSettings
+) -> list[TriggerHit]:
+    """``hits`` with the VIP reason added when a VIP is handed to a person for another reason.
+
+    Under the default policy a VIP reaches a person when they have a problem; a question
+    the bot could not answer, or any other handoff, is one. The routing rules already send
+    a VIP's handoff to the VIP queue; the reason tells the person why it is there. Whether
+    the bot hands off does not change (this runs in the handoff node); under
+    ``vip_policy = "never"`` nothing is added.
+    """
+    if settings.vip_policy == "never" or any(h.kind == "vip" for h in hits):
+        return list(hits)
+    why = vip_reason(customer, settings)
+    if why is None:
+        return list(hits)
+    hit = TriggerHit(kind="vip", reason="VIP customer handed to a person", evidence=why)
+    return [*hits, hit]

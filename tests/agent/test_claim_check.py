@@ -166,3 +166,15 @@ def test_a_claims_scope_must_be_the_sources():
     per_order = "Standard shipping costs $5.95 per order, however many items it holds."
     problems = check_claim("Standard shipping costs $5.95 per item.", [per_order])
     assert any("per item" in p for p in problems)
+
+
+def test_a_hyphenated_negation_the_source_also_uses_is_no_flip():
+    source = "You can return a ridden non-electric bike within 14 days of delivery."
+    assert check_claim(source, [source]) == []
+    flipped = check_claim("You can return a ridden electric bike within 14 days.", [source])
+    assert any("flips the source" in p for p in flipped)
+    added = check_claim(
+        "You can return a ridden non-electric bike within 14 days.",
+        ["You can return a ridden electric bike within 14 days."],
+    )
+    assert any("non-electric flips the source" in p for p in added)

@@ -108,3 +108,27 @@ def test_a_message_with_no_example_near_enough_keeps_the_keyword_route(minilm, d
     assert voted.intent == classify_intent(text) == plain.intent
     assert (voted.route, voted.route_rule) == (plain.route, plain.route_rule)
     assert [h.kind for h in voted.triggers] == [h.kind for h in plain.triggers]
+
+
+def test_a_vip_handed_off_for_another_reason_carries_the_vip_reason(data_dir):
+    text = "the quasar telemetry on flux line seven reads forty two"
+    gold = {"name": "Ada Park", "email": "ada@example.com", "tier": "gold"}
+    vip = make_agent(data_dir, LexicalRetriever(SAMPLE_KB)).send("vip-1", text, customer=gold)
+    plain = make_agent(data_dir, LexicalRetriever(SAMPLE_KB)).send("vip-2", text)
+    assert vip.kind == plain.kind == "handoff"  # the same decision, for the same reason
+    assert vip.handoff is not None and plain.handoff is not None
+    assert [h.kind for h in plain.handoff.triggers] == ["low_confidence"]
+    assert [h.kind for h in vip.handoff.triggers] == ["low_confidence", "vip"]
+    assert vip.handoff.triggers[1].evidence == "tier gold"
+    assert vip.handoff.route == "vip"
+
+
+def test_no_vip_reason_when_the_store_never_treats_vips_apart(tmp_path):
+    settings = Settings.load(data_dir=tmp_path, store_name="Northwind")
+    settings = settings.model_copy(
+        update={"triggers": settings.triggers.model_copy(update={"vip_policy": "never"})}
+    )
+    bot = EscalationAgent(settings, retriever=LexicalRetriever(SAMPLE_KB))
+    reply = bot.send("vip-3", "the quasar telemetry on flux line seven", customer={"tier": "gold"})
+    assert reply.handoff is not None
+    assert [h.kind for h in reply.handoff.triggers] == ["low_confidence"]
