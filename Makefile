@@ -27,7 +27,8 @@ screenshots: $(VENV)/.installed
 # The bundled sets and the sets the rules were never written on (dev and test halves).
 UNSEEN_SETS = evals/sets/tau-retail-dev evals/sets/tau-retail-test \
 	evals/sets/pet-store-dev evals/sets/pet-store-test \
-	evals/sets/abcd-dev evals/sets/abcd-test
+	evals/sets/abcd-dev evals/sets/abcd-test \
+	evals/sets/bike-shop-dev evals/sets/bike-shop-test
 # Written by hand from how people attack and misuse support bots (dev: tuned on; test: measured only).
 HOSTILE_SETS = evals/sets/hostile-dev evals/sets/hostile-test
 
