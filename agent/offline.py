@@ -153,7 +153,7 @@ def best_sentences(
     numbers = _NUMBER.findall(question)
     candidates = []
     for n, (rank, unit, sc) in enumerate(rows):
-        if conflict(question, unit, every) is not None:
+        if conflict(question, unit, every) is not None or _asks(unit):
             continue
         fit = semantic[n] + 0.15 * sc.score - 0.005 * unit.position
         if want is not None:
@@ -184,6 +184,12 @@ def best_sentences(
     chosen.sort(key=lambda c: (c[2], c[3]))
     picked = [(c[4], c[5]) for c in chosen]
     return _completed(picked, rows, every, question, labelled)
+
+
+def _asks(unit: Unit) -> bool:
+    """A unit that is itself a question ("Seen it cheaper?", "Not sure of your size?"): a
+    page's lead-in, which states nothing, so it is never quoted as an answer."""
+    return unit.body.rstrip().rstrip("\"'”’)").endswith("?")
 
 
 def _usable(sc: ScoredChunk, min_score: float, want: str | None) -> bool:

@@ -161,3 +161,16 @@ def test_no_synonym_credit_when_the_question_names_what_the_kb_never_does():
     with_unknown = score_features(question, list(units(c)), [sc], ["mexico"])
     without = score_features(question, list(units(c)), [sc], [])
     assert with_unknown["coverage"] < without["coverage"]
+
+
+def test_a_question_on_the_page_is_never_quoted_as_an_answer():
+    text = (
+        "Seen it cheaper? We match the price of any UK retailer selling the same item new, "
+        "in stock, including delivery."
+    )
+    sc = ScoredChunk(chunk=chunk("price-match.md#0", text, "Price Match Promise"), score=0.7)
+    quoted = [t for t, _ in best_sentences("will it be cheaper somewhere else?", [sc], 0.3)]
+    assert quoted and not any(q.rstrip().endswith("?") for q in quoted)
+    assert any("We match the price" in q for q in quoted)
+    alone = ScoredChunk(chunk=chunk("faq.md#0", "Seen it cheaper?", "Price Match"), score=0.7)
+    assert best_sentences("is it cheaper anywhere?", [alone], 0.3) == []
