@@ -24,8 +24,9 @@ from functools import lru_cache
 from agent.claim_check import polarity
 from agent.claims import content_words
 from agent.passages import Unit
+from knowledge.tokens import cl100k
 
-__all__ = ["CHECKS", "conflict", "restriction", "sizes"]
+__all__ = ["CHECKS", "EVERYDAY_RANK", "conflict", "everyday", "heights", "restriction", "sizes"]
 
 CHECKS = ("entity", "variant", "attribute", "restriction", "answer_type", "low_score")
 """The names of the checks that can decline an answer (``Verdict.declined_by``)."""
@@ -46,6 +47,12 @@ _KIND = {
 _YES_NO = re.compile(
     r"^\s*(?:\w+,\s*)?(?:can|could|do|does|did|is|are|will|would|may|should)\b", re.I
 )
+EVERYDAY_RANK = 15_000
+_CM = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s?cm\b", re.I)
+_FEET = re.compile(
+    r"(?<!\d)([3-7])\s?(?:'|’|ft|foot|feet)\s?(?:(\d{1,2})\s?(?:\"|”|''|in(?:ches)?\b)?)?", re.I
+)
+_CM_RANGE = re.compile(r"(\d{2,3})\s?[–-]\s?(\d{2,3})\s?cm\b", re.I)
 _INCH_WORDS = re.compile(r"\b\d+\s?in\s+(?:the|a|an|my|your|our|stock|store|person)\b", re.I)
 
 
@@ -58,6 +65,30 @@ def sizes(text: str) -> set[tuple[float, str]]:
     """The sizes a text names: "14 oz" -> (14, "oz"), "24-lb" -> (24, "lb")."""
     text = _INCH_WORDS.sub(" ", text)  # "2 in stock" is not two inches
     return {(float(m["num"]), _KIND[m["unit"].lower()]) for m in _SIZE.finditer(text)}
+
+
+def everyday(word: str) -> bool:
+    """A word so common in English ("across", "weekend") that its absence from the KB means nothing.
+
+    cl100k's byte-pair ranks follow corpus frequency: a word that is one token
+    ranked under ``EVERYDAY_RANK`` is everyday; "vegan" (30249) and
+    "antarctica" (three tokens) are not.
+    """
+    tokens = cl100k().encode(" " + word)
+    return len(tokens) == 1 and tokens[0] < EVERYDAY_RANK
+
+
+def heights(text: str) -> set[float]:
+    """A shopper's height in centimetres, however given: "178 cm" or "6'1\"" (185.4)."""
+    found = {float(m[1]) for m in _CM.finditer(text)}
+    for m in _FEET.finditer(text):
+        found.add(round(int(m[1]) * 30.48 + int(m[2] or 0) * 2.54, 1))
+    return found
+
+
+def _fits(height: float, unit: Unit) -> bool:
+    """Whether a row states a centimetre range that holds ``height``."""
+    return any(float(lo) <= height <= float(hi) for lo, hi in _CM_RANGE.findall(unit.body))
 
 
 def conflict(question: str, unit: Unit, others: Iterable[Unit]) -> tuple[str, str] | None:
@@ -73,11 +104,31 @@ def conflict(question: str, unit: Unit, others: Iterable[Unit]) -> tuple[str, st
                 return "variant", f"asked about {value:g} {kind}; the quote is about {shown}"
     asked = _words(question)
     body = _words(unit.body)
+    others = list(others)
+    tall = heights(question)
     for other in others:
+        if other.kind == "row" and unit.kind == "row" and _measured(tall, other, others):
+            continue  # the shopper's height picks a row: the question spans the table's rows
         why = _sibling(asked, body, unit, other)
         if why:
             return "entity", why
     return None
+
+
+def _measured(tall: set[float], other: Unit, rows: list[Unit]) -> bool:
+    """The shopper's height falls in a row of ``other``'s table that is not ``other``."""
+    return any(
+        row is not other and row.kind == "row" and row.heading == other.heading and _fits(h, row)
+        for row in rows
+        for h in tall
+    )
+
+
+def _generic(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """A section that names no thing of its own ("Between two sizes?") beside one that names
+    a product ("Ridgeline 29 Hardtail"): its advice holds for every product of the page."""
+    own, other = mine - theirs, theirs - mine
+    return bool(own) and all(everyday(w) for w in own) and not all(everyday(w) for w in other)
 
 
 def _sibling(asked: frozenset[str], body: frozenset[str], unit: Unit, other: Unit) -> str:
@@ -94,6 +145,8 @@ def _sibling(asked: frozenset[str], body: frozenset[str], unit: Unit, other: Uni
         a, b = _words(mine[depth]), _words(theirs[depth])
         if depth == 0 and not a & b:
             return ""  # two unrelated pages (shipping, returns), not two of a kind
+        if _generic(a, b):
+            return ""  # a guide's general advice, not another product's page or section
         if _points_elsewhere(asked, a, b, body):
             return f"the question is about {theirs[depth]!r}; the quote is from {mine[depth]!r}"
         return ""

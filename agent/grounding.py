@@ -56,7 +56,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from agent.answer_type import expected, gives, phrases_in, synonyms_of, unmet_check
-from agent.answerability import CHECKS, conflict, restriction
+from agent.answerability import CHECKS, conflict, everyday, restriction
 from agent.claim_check import check_claim, lemmas, stem
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
 from agent.llm import Draft
@@ -90,7 +90,6 @@ _ASKING = frozenset(
 """.split()
 )
 _ASKING_STEMS = frozenset(stem(w) for w in _ASKING)
-EVERYDAY_RANK = 15_000
 SYNONYM_CREDIT = 0.8
 """Coverage of a question word the quote says in the KB's word (:mod:`agent.answer_type`)."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -214,7 +213,7 @@ def unknown_terms(
             word in STOPWORDS
             or word in _ASKING
             or word in ignore
-            or _everyday(word)
+            or everyday(word)
             or is_feeling(word)
             or word in joined
         ):
@@ -234,17 +233,6 @@ def _joined(question: str, vocabulary: frozenset[str]) -> set[str]:
         if a + b in vocabulary:
             found |= {a, b}
     return found
-
-
-def _everyday(word: str) -> bool:
-    """A word so common in English ("across", "weekend") that its absence from the KB means nothing.
-
-    cl100k's byte-pair ranks follow corpus frequency: a word that is one token
-    ranked under ``EVERYDAY_RANK`` is everyday; "vegan" (30249) and
-    "antarctica" (three tokens) are not.
-    """
-    tokens = cl100k().encode(" " + word)
-    return len(tokens) == 1 and tokens[0] < EVERYDAY_RANK
 
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:
