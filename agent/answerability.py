@@ -30,12 +30,16 @@ __all__ = ["CHECKS", "EVERYDAY_RANK", "conflict", "everyday", "heights", "restri
 
 CHECKS = ("entity", "variant", "attribute", "restriction", "answer_type", "low_score")
 """The names of the checks that can decline an answer (``Verdict.declined_by``)."""
-_SIZE = re.compile(
-    r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?-?(?P<unit>lbs?|pounds?|oz|ounces?|kg|g|grams?|ml|"
+_UNITS = (
+    r"(?P<unit>lbs?|pounds?|oz|ounces?|kg|g|grams?|ml|"
     r"l|litres?|liters?|gallons?|gal|in|inch(?:es)?|cm|mm|ft|packs?|count|ct|pieces?|pcs?)"
-    r"(?![a-z])",
-    re.I,
+    r"(?![a-z])"
 )
+_SIZE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?-?" + _UNITS, re.I)
+_RANGE = re.compile(
+    r"(?<![\w.])(?P<lo>\d+(?:\.\d+)?)\s?[–-]\s?(?P<num>\d+(?:\.\d+)?)\s?" + _UNITS, re.I
+)
+"""A range of sizes ("165–180 cm"): the last number carries the unit."""
 _KIND = {
     "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "oz": "oz", "ounce": "oz",
     "ounces": "oz", "kg": "kg", "g": "g", "gram": "g", "grams": "g", "ml": "ml", "l": "l",
@@ -86,6 +90,14 @@ def heights(text: str) -> set[float]:
     return found
 
 
+def _in_range(value: float, kind: str, text: str) -> bool:
+    """Whether ``text`` states a range of that kind holding ``value`` ("165–180 cm" holds 178)."""
+    return any(
+        _KIND[m["unit"].lower()] == kind and float(m["lo"]) <= value <= float(m["num"])
+        for m in _RANGE.finditer(text)
+    )
+
+
 def _fits(height: float, unit: Unit) -> bool:
     """Whether a row states a centimetre range that holds ``height``."""
     return any(float(lo) <= height <= float(hi) for lo, hi in _CM_RANGE.findall(unit.body))
@@ -99,7 +111,7 @@ def conflict(question: str, unit: Unit, others: Iterable[Unit]) -> tuple[str, st
         stated = sizes(unit.embed_text)
         for value, kind in sorted(wanted):
             same = {v for v, k in stated if k == kind}
-            if same and value not in same:
+            if same and value not in same and not _in_range(value, kind, unit.embed_text):
                 shown = ", ".join(f"{v:g} {kind}" for v in sorted(same))
                 return "variant", f"asked about {value:g} {kind}; the quote is about {shown}"
     asked = _words(question)
