@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from agent.claim_check import polarity
-from agent.claims import content_words
+from agent.claims import STOPWORDS, content_words
 from agent.passages import Unit
 from knowledge.tokens import cl100k
 
@@ -136,11 +136,26 @@ def _measured(tall: set[float], other: Unit, rows: list[Unit]) -> bool:
     )
 
 
-def _generic(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+def _generic(mine: str, theirs: str) -> bool:
     """A section that names no thing of its own ("Between two sizes?") beside one that names
     a product ("Ridgeline 29 Hardtail"): its advice holds for every product of the page."""
-    own, other = mine - theirs, theirs - mine
-    return bool(own) and all(everyday(w) for w in own) and not all(everyday(w) for w in other)
+    a, b = _plain(mine), _plain(theirs)
+    own, other = a - b, b - a
+    return bool(own) and all(map(_common, own)) and not all(map(_common, other))
+
+
+def _common(word: str) -> bool:
+    """An everyday word, or an everyday word inflected ("choosing", "tuning")."""
+    bases = {word}
+    for suffix, back in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) > 2:
+            bases.add(word[: -len(suffix)] + back)
+    return any(map(everyday, bases))
+
+
+def _plain(heading: str) -> set[str]:
+    """A heading's words as written (a stem such as "choos" is no word of English)."""
+    return {w for w in re.findall(r"[a-z]+", heading.lower()) if len(w) > 1 and w not in STOPWORDS}
 
 
 def _sibling(asked: frozenset[str], body: frozenset[str], unit: Unit, other: Unit) -> str:
@@ -157,7 +172,7 @@ def _sibling(asked: frozenset[str], body: frozenset[str], unit: Unit, other: Uni
         a, b = _words(mine[depth]), _words(theirs[depth])
         if depth == 0 and not a & b:
             return ""  # two unrelated pages (shipping, returns), not two of a kind
-        if _generic(a, b):
+        if _generic(mine[depth], theirs[depth]):
             return ""  # a guide's general advice, not another product's page or section
         if _points_elsewhere(asked, a, b, body):
             return f"the question is about {theirs[depth]!r}; the quote is from {mine[depth]!r}"

@@ -100,3 +100,16 @@ def test_a_size_inside_a_stated_range_is_that_row_not_another_variant():
     assert conflict("is the M right for 178 cm?", medium, rows) is None
     found = conflict("is the M right for 190 cm?", medium, rows)
     assert found is not None and found[0] == "variant"
+
+
+def test_a_guide_page_is_not_another_products_page():
+    product = chunk("products/kestrel.md#0", "A light trail bike.", "Kestrel Trail Bike")
+    guide = chunk(
+        "guides/fit.md#0",
+        "If you fall between two sizes, pick the smaller one.",
+        "Bike Fit Guide: Choosing Your Size",
+        "Fine-tuning",
+    )
+    every = [*units(product), *units(guide)]
+    advice = units(guide)[0]
+    assert conflict("between sizes on the Kestrel, which one?", advice, every) is None
