@@ -113,3 +113,22 @@ def test_a_guide_page_is_not_another_products_page():
     every = [*units(product), *units(guide)]
     advice = units(guide)[0]
     assert conflict("between sizes on the Kestrel, which one?", advice, every) is None
+
+
+def test_a_sentence_whose_subject_is_a_pronoun_yields_to_one_that_names_it():
+    from agent.offline import best_sentences
+    from knowledge.models import ScoredChunk
+
+    faq = chunk("faq/faq.json#0", "Yes, students save 10%. It does not cover road bikes.", "Faq")
+    policy = chunk(
+        "policies/promise.md#0",
+        "Promise rules vary. Some items differ. Our promise does not cover road bikes.",
+        "Promise",
+    )
+    found = best_sentences(
+        "does it cover road bikes?",
+        [ScoredChunk(chunk=faq, score=0.6), ScoredChunk(chunk=policy, score=0.6)],
+        0.3,
+        limit=1,
+    )
+    assert [cid for _, cid in found] == ["policies/promise.md#0"]
