@@ -177,9 +177,9 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk], claims: bool = T
 def unlabelled(text: str, cited: list[ScoredChunk]) -> str:
     """A quote without the headings it leads with ("Retinal Night Serum: Once opened, ...",
     :meth:`agent.passages.Unit.quote`) when they are headings of the cited chunks: a heading
-    says what the sentence is about, and the claim is the sentence."""
-    label, sep, rest = text.partition(": ")
-    if not sep or not rest:
+    says what the sentence is about, and the claim is the sentence. A heading may hold a
+    colon itself ("Bike-Fit Guide: Choosing Your Size: Size: M; ...")."""
+    if ": " not in text:
         return text
     heads = {
         " ".join(h.split())
@@ -188,7 +188,11 @@ def unlabelled(text: str, cited: list[ScoredChunk]) -> str:
         for h in (*u.heading, LABEL_JOIN.join(u.heading[-2:]), u.label)
         if h
     }
-    return rest if " ".join(label.split()) in heads or _path_of(label, heads) else text
+    for at in (m.start() for m in re.finditer(": ", text)):
+        label, rest = text[:at], text[at + 2 :]
+        if rest and (" ".join(label.split()) in heads or _path_of(label, heads)):
+            return rest
+    return text
 
 
 def _path_of(label: str, heads: set[str]) -> bool:

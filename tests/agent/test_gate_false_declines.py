@@ -132,3 +132,20 @@ def test_a_sentence_whose_subject_is_a_pronoun_yields_to_one_that_names_it():
         limit=1,
     )
     assert [cid for _, cid in found] == ["policies/promise.md#0"]
+
+
+def test_a_quote_under_a_title_with_a_colon_is_read_as_its_own_row():
+    from agent.grounding import verify
+    from agent.llm import Claim, Draft
+    from knowledge.models import ScoredChunk
+
+    table = chunk(
+        "guides/fit.md#1",
+        "| Size | Rider height |\n|---|---|\n| S | 155–167 cm |\n| M | 167–178 cm |",
+        "Fit Guide: Choosing Your Size",
+    )
+    row = units(table)[1].quote()
+    assert row.startswith("Fit Guide: Choosing Your Size: Size: M")
+    draft = Draft(answerable=True, sentences=[Claim(text=row, citations=[table.id])])
+    verdict = verify(draft, "what size for 176 cm?", [ScoredChunk(chunk=table, score=0.6)], 0.5, 0.3)
+    assert verdict.declined_by != "variant"
