@@ -53,9 +53,7 @@ _GENERIC = frozenset(
     " back out off away".split()
 )
 """Words that name no thing on offer: "get the difference back" asks for the difference."""
-_CONDITION = re.compile(
-    r"\b(?:if|when|once|after|before|because|since|unless)\b[^?.!;]*", re.I
-)
+_CONDITION = re.compile(r"\b(?:if|when|once|after|before|because|since|unless)\b[^?.!;]*", re.I)
 """A clause that sets a condition ("... if I then buy a bike"): not what is asked."""
 _YES_NO = re.compile(
     r"^\s*(?:\w+,\s*)?(?:can|could|do|does|did|is|are|will|would|may|should)\b", re.I

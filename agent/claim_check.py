@@ -134,7 +134,11 @@ def _norm(text: str) -> str:
 
 
 def _clause_problems(
-    clause: str, given: list[str], glue: AbstractSet[str], one: bool, own: AbstractSet[str] = frozenset()
+    clause: str,
+    given: list[str],
+    glue: AbstractSet[str],
+    one: bool,
+    own: AbstractSet[str] = frozenset(),
 ) -> list[str]:
     """A clause must use the sources' words, keep their polarity and, when ``one``, restate
     a single source sentence. ``own``: the clauses of the source sentence the whole sentence

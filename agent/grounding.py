@@ -72,7 +72,6 @@ from agent.term_weight import (
 )
 from agent.triggers.sentiment import is_feeling
 from knowledge.models import ScoredChunk
-from knowledge.tokens import cl100k
 from knowledge.vocabulary import words_of
 
 Embed = Callable[[list[str]], list[list[float]]]

@@ -147,5 +147,7 @@ def test_a_quote_under_a_title_with_a_colon_is_read_as_its_own_row():
     row = units(table)[1].quote()
     assert row.startswith("Fit Guide: Choosing Your Size: Size: M")
     draft = Draft(answerable=True, sentences=[Claim(text=row, citations=[table.id])])
-    verdict = verify(draft, "what size for 176 cm?", [ScoredChunk(chunk=table, score=0.6)], 0.5, 0.3)
+    verdict = verify(
+        draft, "what size for 176 cm?", [ScoredChunk(chunk=table, score=0.6)], 0.5, 0.3
+    )
     assert verdict.declined_by != "variant"
