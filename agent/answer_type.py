@@ -17,6 +17,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from agent.answerability import YES_NO
 from agent.claims import STOPWORDS, content_words, quantities
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.toml")
@@ -55,9 +56,6 @@ _GENERIC = frozenset(
 """Words that name no thing on offer: "get the difference back" asks for the difference."""
 _CONDITION = re.compile(r"\b(?:if|when|once|after|before|because|since|unless)\b[^?.!;]*", re.I)
 """A clause that sets a condition ("... if I then buy a bike"): not what is asked."""
-_YES_NO = re.compile(
-    r"^\s*(?:\w+,\s*)?(?:can|could|do|does|did|is|are|will|would|may|should)\b", re.I
-)
 _PRICE_WORD = re.compile(r"\b(?:price|cost|fee|fees)[- ]+(?P<next>[a-z]+)", re.I)
 _NOT_HEADED = frozenset("involved apply applies charged extra more anything much".split())
 """Words after a price word that leave it the thing asked about ("does it cost extra?")."""
@@ -253,7 +251,7 @@ def expected(question: str) -> str | None:
     A yes/no question asks for an amount only when a price word is what it asks about
     ("is there a fee for exchanges?"), not when it names a policy ("do you price match
     e-bikes?", "is the delivery fee refundable?"): the answer to those is yes or no."""
-    if _YES_NO.search(question):
+    if YES_NO.search(question):
         question = _PRICE_WORD.sub(_unheaded, question)
     for kind, pattern in _EXPECT:
         if pattern.search(question):

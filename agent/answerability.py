@@ -26,7 +26,16 @@ from agent.claims import STOPWORDS, content_words
 from agent.passages import Unit
 from knowledge.tokens import cl100k
 
-__all__ = ["CHECKS", "EVERYDAY_RANK", "conflict", "everyday", "heights", "restriction", "sizes"]
+__all__ = [
+    "CHECKS",
+    "EVERYDAY_RANK",
+    "YES_NO",
+    "conflict",
+    "everyday",
+    "heights",
+    "restriction",
+    "sizes",
+]
 
 CHECKS = ("entity", "variant", "attribute", "restriction", "answer_type", "low_score")
 """The names of the checks that can decline an answer (``Verdict.declined_by``)."""
@@ -48,7 +57,7 @@ _KIND = {
     "pack": "pack", "packs": "pack", "count": "count", "ct": "count", "piece": "count",
     "pieces": "count", "pc": "count", "pcs": "count",
 }  # fmt: skip
-_YES_NO = re.compile(
+YES_NO = re.compile(
     r"^\s*(?:\w+,\s*)?(?:can|could|do|does|did|is|are|will|would|may|should)\b", re.I
 )
 EVERYDAY_RANK = 15_000
@@ -192,7 +201,7 @@ def _points_elsewhere(
 def restriction(question: str, quoted: list[Unit], section: Iterable[Unit]) -> str | None:
     """Why a yes/no ``question`` answered by ``quoted`` leaves out a rule of the same section
     that limits it ("only", "except", "not") and speaks to the question, or None."""
-    if not _YES_NO.search(question) or not quoted:
+    if not YES_NO.search(question) or not quoted:
         return None
     if any(polarity(u.body) for u in quoted):
         return None  # the quote states the rule itself

@@ -164,9 +164,8 @@ def best_sentences(
         if names is not None:  # "the autoship discount": the unit that names it
             fit += TYPE_BONUS if names else -TYPE_BONUS
         if unit.kind == "sentence" and unit.position > 0 and _ANAPHOR.match(unit.text):
-            fit -= (
-                TYPE_BONUS  # "It does not apply to e-bikes": what "it" is, the sentence before says
-            )
+            # "It does not apply to e-bikes": what "it" is, the sentence before says
+            fit -= TYPE_BONUS
         if any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", unit.body) for n in numbers):
             fit += TYPE_BONUS  # "how much are 500 points worth": the unit about 500 points
         candidates.append(
