@@ -17,6 +17,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from agent.answerability import YES_NO
 from agent.claims import STOPWORDS, content_words, quantities
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.toml")
@@ -49,8 +50,15 @@ _PICKUP = re.compile(
 )
 _STOCK = re.compile(r"\b(?:restock\w*|back in stock|in stock|backorder\w*|available)\b", re.I)
 _GENERIC = frozenset(
-    "just only also any some one ones way option options available buy purchase get order thing things".split()
+    "just only also any some one ones way option options available buy purchase get order thing things"
+    " back out off away".split()
 )
+"""Words that name no thing on offer: "get the difference back" asks for the difference."""
+_CONDITION = re.compile(r"\b(?:if|when|once|after|before|because|since|unless)\b[^?.!;]*", re.I)
+"""A clause that sets a condition ("... if I then buy a bike"): not what is asked."""
+_PRICE_WORD = re.compile(r"\b(?:price|cost|fee|fees)[- ]+(?P<next>[a-z]+)", re.I)
+_NOT_HEADED = frozenset("involved apply applies charged extra more anything much".split())
+"""Words after a price word that leave it the thing asked about ("does it cost extra?")."""
 
 
 @cache
@@ -194,7 +202,7 @@ def _unmet(question: str, quoted: list[str]) -> str | None:
     if _PICKUP.search(question) and not _PICKUP.search(said):
         return "collection in person was asked about and the quote does not mention it"
     money = any(u == "money" for _, u in quantities(said))
-    if _PURCHASE.search(question) and not (_SOLD.search(said) or money):
+    if _PURCHASE.search(_CONDITION.sub(" ", question)) and not (_SOLD.search(said) or money):
         return "a purchase was asked about and the quote neither prices nor sells it"
     wanted = _object_words(question)
     words = content_words(said)
@@ -238,11 +246,25 @@ _DURATION_UNITS = frozenset("day week month year hour minute".split())
 
 
 def expected(question: str) -> str | None:
-    """The kind of answer ``question`` needs: money, duration, measure, time, or None."""
+    """The kind of answer ``question`` needs: money, duration, measure, time, or None.
+
+    A yes/no question asks for an amount only when a price word is what it asks about
+    ("is there a fee for exchanges?"), not when it names a policy ("do you price match
+    e-bikes?", "is the delivery fee refundable?"): the answer to those is yes or no."""
+    if YES_NO.search(question):
+        question = _PRICE_WORD.sub(_unheaded, question)
     for kind, pattern in _EXPECT:
         if pattern.search(question):
             return kind
     return None
+
+
+def _unheaded(m: re.Match[str]) -> str:
+    """A price word that qualifies the word after it, dropped; one that heads its phrase kept."""
+    following = m["next"].lower()
+    if following in STOPWORDS or following in _NOT_HEADED or len(following) < 3:
+        return m[0]
+    return m["next"]
 
 
 def gives(text: str, kind: str) -> bool:

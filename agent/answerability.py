@@ -22,19 +22,33 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from agent.claim_check import polarity
-from agent.claims import content_words
+from agent.claims import STOPWORDS, content_words
 from agent.passages import Unit
+from knowledge.tokens import cl100k
 
-__all__ = ["CHECKS", "conflict", "restriction", "sizes"]
+__all__ = [
+    "CHECKS",
+    "EVERYDAY_RANK",
+    "YES_NO",
+    "conflict",
+    "everyday",
+    "heights",
+    "restriction",
+    "sizes",
+]
 
 CHECKS = ("entity", "variant", "attribute", "restriction", "answer_type", "low_score")
 """The names of the checks that can decline an answer (``Verdict.declined_by``)."""
-_SIZE = re.compile(
-    r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?-?(?P<unit>lbs?|pounds?|oz|ounces?|kg|g|grams?|ml|"
+_UNITS = (
+    r"(?P<unit>lbs?|pounds?|oz|ounces?|kg|g|grams?|ml|"
     r"l|litres?|liters?|gallons?|gal|in|inch(?:es)?|cm|mm|ft|packs?|count|ct|pieces?|pcs?)"
-    r"(?![a-z])",
-    re.I,
+    r"(?![a-z])"
 )
+_SIZE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?-?" + _UNITS, re.I)
+_RANGE = re.compile(
+    r"(?<![\w.])(?P<lo>\d+(?:\.\d+)?)\s?[–-]\s?(?P<num>\d+(?:\.\d+)?)\s?" + _UNITS, re.I
+)
+"""A range of sizes ("165–180 cm"): the last number carries the unit."""
 _KIND = {
     "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "oz": "oz", "ounce": "oz",
     "ounces": "oz", "kg": "kg", "g": "g", "gram": "g", "grams": "g", "ml": "ml", "l": "l",
@@ -43,9 +57,15 @@ _KIND = {
     "pack": "pack", "packs": "pack", "count": "count", "ct": "count", "piece": "count",
     "pieces": "count", "pc": "count", "pcs": "count",
 }  # fmt: skip
-_YES_NO = re.compile(
+YES_NO = re.compile(
     r"^\s*(?:\w+,\s*)?(?:can|could|do|does|did|is|are|will|would|may|should)\b", re.I
 )
+EVERYDAY_RANK = 15_000
+_CM = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s?cm\b", re.I)
+_FEET = re.compile(
+    r"(?<!\d)([3-7])\s?(?:'|’|ft|foot|feet)\s?(?:(\d{1,2})\s?(?:\"|”|''|in(?:ches)?\b)?)?", re.I
+)
+_CM_RANGE = re.compile(r"(\d{2,3})\s?[–-]\s?(\d{2,3})\s?cm\b", re.I)
 _INCH_WORDS = re.compile(r"\b\d+\s?in\s+(?:the|a|an|my|your|our|stock|store|person)\b", re.I)
 
 
@@ -60,6 +80,38 @@ def sizes(text: str) -> set[tuple[float, str]]:
     return {(float(m["num"]), _KIND[m["unit"].lower()]) for m in _SIZE.finditer(text)}
 
 
+def everyday(word: str) -> bool:
+    """A word so common in English ("across", "weekend") that its absence from the KB means nothing.
+
+    cl100k's byte-pair ranks follow corpus frequency: a word that is one token
+    ranked under ``EVERYDAY_RANK`` is everyday; "vegan" (30249) and
+    "antarctica" (three tokens) are not.
+    """
+    tokens = cl100k().encode(" " + word)
+    return len(tokens) == 1 and tokens[0] < EVERYDAY_RANK
+
+
+def heights(text: str) -> set[float]:
+    """A shopper's height in centimetres, however given: "178 cm" or "6'1\"" (185.4)."""
+    found = {float(m[1]) for m in _CM.finditer(text)}
+    for m in _FEET.finditer(text):
+        found.add(round(int(m[1]) * 30.48 + int(m[2] or 0) * 2.54, 1))
+    return found
+
+
+def _in_range(value: float, kind: str, text: str) -> bool:
+    """Whether ``text`` states a range of that kind holding ``value`` ("165–180 cm" holds 178)."""
+    return any(
+        _KIND[m["unit"].lower()] == kind and float(m["lo"]) <= value <= float(m["num"])
+        for m in _RANGE.finditer(text)
+    )
+
+
+def _fits(height: float, unit: Unit) -> bool:
+    """Whether a row states a centimetre range that holds ``height``."""
+    return any(float(lo) <= height <= float(hi) for lo, hi in _CM_RANGE.findall(unit.body))
+
+
 def conflict(question: str, unit: Unit, others: Iterable[Unit]) -> tuple[str, str] | None:
     """(check, why) when ``unit`` is about another variant or entity than the question asks
     about; ``others`` are the units it was retrieved with (its siblings among them)."""
@@ -68,16 +120,51 @@ def conflict(question: str, unit: Unit, others: Iterable[Unit]) -> tuple[str, st
         stated = sizes(unit.embed_text)
         for value, kind in sorted(wanted):
             same = {v for v, k in stated if k == kind}
-            if same and value not in same:
+            if same and value not in same and not _in_range(value, kind, unit.embed_text):
                 shown = ", ".join(f"{v:g} {kind}" for v in sorted(same))
                 return "variant", f"asked about {value:g} {kind}; the quote is about {shown}"
     asked = _words(question)
     body = _words(unit.body)
+    others = list(others)
+    tall = heights(question)
     for other in others:
+        if other.kind == "row" and unit.kind == "row" and _measured(tall, other, others):
+            continue  # the shopper's height picks a row: the question spans the table's rows
         why = _sibling(asked, body, unit, other)
         if why:
             return "entity", why
     return None
+
+
+def _measured(tall: set[float], other: Unit, rows: list[Unit]) -> bool:
+    """The shopper's height falls in a row of ``other``'s table that is not ``other``."""
+    return any(
+        row is not other and row.kind == "row" and row.heading == other.heading and _fits(h, row)
+        for row in rows
+        for h in tall
+    )
+
+
+def _generic(mine: str, theirs: str) -> bool:
+    """A section that names no thing of its own ("Between two sizes?") beside one that names
+    a product ("Ridgeline 29 Hardtail"): its advice holds for every product of the page."""
+    a, b = _plain(mine), _plain(theirs)
+    own, other = a - b, b - a
+    return bool(own) and all(map(_common, own)) and not all(map(_common, other))
+
+
+def _common(word: str) -> bool:
+    """An everyday word, or an everyday word inflected ("choosing", "tuning")."""
+    bases = {word}
+    for suffix, back in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) > 2:
+            bases.add(word[: -len(suffix)] + back)
+    return any(map(everyday, bases))
+
+
+def _plain(heading: str) -> set[str]:
+    """A heading's words as written (a stem such as "choos" is no word of English)."""
+    return {w for w in re.findall(r"[a-z]+", heading.lower()) if len(w) > 1 and w not in STOPWORDS}
 
 
 def _sibling(asked: frozenset[str], body: frozenset[str], unit: Unit, other: Unit) -> str:
@@ -94,6 +181,8 @@ def _sibling(asked: frozenset[str], body: frozenset[str], unit: Unit, other: Uni
         a, b = _words(mine[depth]), _words(theirs[depth])
         if depth == 0 and not a & b:
             return ""  # two unrelated pages (shipping, returns), not two of a kind
+        if _generic(mine[depth], theirs[depth]):
+            return ""  # a guide's general advice, not another product's page or section
         if _points_elsewhere(asked, a, b, body):
             return f"the question is about {theirs[depth]!r}; the quote is from {mine[depth]!r}"
         return ""
@@ -112,7 +201,7 @@ def _points_elsewhere(
 def restriction(question: str, quoted: list[Unit], section: Iterable[Unit]) -> str | None:
     """Why a yes/no ``question`` answered by ``quoted`` leaves out a rule of the same section
     that limits it ("only", "except", "not") and speaks to the question, or None."""
-    if not _YES_NO.search(question) or not quoted:
+    if not YES_NO.search(question) or not quoted:
         return None
     if any(polarity(u.body) for u in quoted):
         return None  # the quote states the rule itself

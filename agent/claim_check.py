@@ -129,9 +129,21 @@ def _tied(clause: str, pool: list[str]) -> list[str]:
     return sorted((c for n, c in scored if n == best and n > 0), key=len)
 
 
-def _clause_problems(clause: str, given: list[str], glue: AbstractSet[str], one: bool) -> list[str]:
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _clause_problems(
+    clause: str,
+    given: list[str],
+    glue: AbstractSet[str],
+    one: bool,
+    own: AbstractSet[str] = frozenset(),
+) -> list[str]:
     """A clause must use the sources' words, keep their polarity and, when ``one``, restate
-    a single source sentence."""
+    a single source sentence. ``own``: the clauses of the source sentence the whole sentence
+    quotes verbatim (a table row): a clause among them restates itself, not its nearest
+    neighbour ("never free" is not the header "Free over")."""
     problems = []
     words = lemmas(clause) - glue
     extra = sorted(words - set().union(*(lemmas(s) for s in given)))
@@ -154,7 +166,7 @@ def _clause_problems(clause: str, given: list[str], glue: AbstractSet[str], one:
         mixed += [f"per {s}" for s in sorted(scopes(clause) - scopes(said))]
     if mixed and one:
         problems.append(f"puts {', '.join(mixed)} where the source does not ({said!r:.60})")
-    source = _closest(clause, _source_clauses(given))
+    source = clause if _norm(clause) in own else _closest(clause, _source_clauses(given))
     if source is not None:
         if polarity(clause) != polarity(source):
             shown = ", ".join(sorted(polarity(clause) ^ polarity(source)))
@@ -181,6 +193,10 @@ def check_claim(
     for value, unit in unsupported_quantities(said, given):
         problems.append(f"states {value:g}{' ' + unit if unit else ''}, which no source states")
     allowed = GLUE | {stem(w) for w in glue}
+    quoted = next(
+        (sent for s in given for sent in source_sentences(s) if _norm(sent) == _norm(said)), ""
+    )
+    own = {_norm(c) for c in clauses(quoted)}
     for clause in clauses(without_contacts(said)):
-        problems += _clause_problems(clause, given, allowed, single_source)
+        problems += _clause_problems(clause, given, allowed, single_source, own)
     return problems

@@ -56,7 +56,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from agent.answer_type import expected, gives, phrases_in, synonyms_of, unmet_check
-from agent.answerability import CHECKS, conflict, restriction
+from agent.answerability import CHECKS, conflict, everyday, restriction
 from agent.claim_check import check_claim, lemmas, stem
 from agent.claims import STOPWORDS, content_words, unsupported_quantities
 from agent.llm import Draft
@@ -72,7 +72,6 @@ from agent.term_weight import (
 )
 from agent.triggers.sentiment import is_feeling
 from knowledge.models import ScoredChunk
-from knowledge.tokens import cl100k
 from knowledge.vocabulary import words_of
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -90,7 +89,6 @@ _ASKING = frozenset(
 """.split()
 )
 _ASKING_STEMS = frozenset(stem(w) for w in _ASKING)
-EVERYDAY_RANK = 15_000
 SYNONYM_CREDIT = 0.8
 """Coverage of a question word the quote says in the KB's word (:mod:`agent.answer_type`)."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -178,9 +176,9 @@ def _hard_problems(draft: Draft, by_id: dict[str, ScoredChunk], claims: bool = T
 def unlabelled(text: str, cited: list[ScoredChunk]) -> str:
     """A quote without the headings it leads with ("Retinal Night Serum: Once opened, ...",
     :meth:`agent.passages.Unit.quote`) when they are headings of the cited chunks: a heading
-    says what the sentence is about, and the claim is the sentence."""
-    label, sep, rest = text.partition(": ")
-    if not sep or not rest:
+    says what the sentence is about, and the claim is the sentence. A heading may hold a
+    colon itself ("Bike-Fit Guide: Choosing Your Size: Size: M; ...")."""
+    if ": " not in text:
         return text
     heads = {
         " ".join(h.split())
@@ -189,7 +187,11 @@ def unlabelled(text: str, cited: list[ScoredChunk]) -> str:
         for h in (*u.heading, LABEL_JOIN.join(u.heading[-2:]), u.label)
         if h
     }
-    return rest if " ".join(label.split()) in heads or _path_of(label, heads) else text
+    for at in (m.start() for m in re.finditer(": ", text)):
+        label, rest = text[:at], text[at + 2 :]
+        if rest and (" ".join(label.split()) in heads or _path_of(label, heads)):
+            return rest
+    return text
 
 
 def _path_of(label: str, heads: set[str]) -> bool:
@@ -214,7 +216,7 @@ def unknown_terms(
             word in STOPWORDS
             or word in _ASKING
             or word in ignore
-            or _everyday(word)
+            or everyday(word)
             or is_feeling(word)
             or word in joined
         ):
@@ -234,17 +236,6 @@ def _joined(question: str, vocabulary: frozenset[str]) -> set[str]:
         if a + b in vocabulary:
             found |= {a, b}
     return found
-
-
-def _everyday(word: str) -> bool:
-    """A word so common in English ("across", "weekend") that its absence from the KB means nothing.
-
-    cl100k's byte-pair ranks follow corpus frequency: a word that is one token
-    ranked under ``EVERYDAY_RANK`` is everyday; "vegan" (30249) and
-    "antarctica" (three tokens) are not.
-    """
-    tokens = cl100k().encode(" " + word)
-    return len(tokens) == 1 and tokens[0] < EVERYDAY_RANK
 
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:

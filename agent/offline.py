@@ -34,6 +34,8 @@ FLOOR_SLACK = 0.03
 """How far under ``min_score`` a chunk that gives the asked-for kind of answer is still read."""
 MARGIN = 0.06
 """Units this close to the best one are quoted with it (up to the limit)."""
+_ANAPHOR = re.compile(r"(?:it|this|that|they|these|those)\s+(?!\w+\s+(?:is|are)\b)", re.I)
+"""A sentence whose subject is a pronoun: on its own it does not say what it is about."""
 Embed = Callable[[list[str]], list[list[float]]]
 """Unit vectors for texts: the knowledge base's own embedder."""
 _INTENT_PHRASES = {
@@ -161,6 +163,9 @@ def best_sentences(
         names = names_asked(question, unit.quote())
         if names is not None:  # "the autoship discount": the unit that names it
             fit += TYPE_BONUS if names else -TYPE_BONUS
+        if unit.kind == "sentence" and unit.position > 0 and _ANAPHOR.match(unit.text):
+            # "It does not apply to e-bikes": what "it" is, the sentence before says
+            fit -= TYPE_BONUS
         if any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", unit.body) for n in numbers):
             fit += TYPE_BONUS  # "how much are 500 points worth": the unit about 500 points
         candidates.append(
