@@ -40,12 +40,16 @@ def check(
     if repeated:
         hits.append(repeated)
     rejected = rejection(text, history)
-    if rejected and failed_answers + 1 >= settings.failed_answers:
-        count = failed_answers + 1
+    # rejecting the answer and asking the same again ("no, that's parcels. how long for a
+    # BIKE?") is the answer failing twice: the shopper asked, and asks again
+    asked_again = bool(rejected) and _repeats(text, history, settings) >= 1
+    count = failed_answers + 1 + int(asked_again)
+    if rejected and count >= settings.failed_answers:
+        again = " (the question asked again)" if asked_again else ""
         hits.append(
             TriggerHit(
                 kind="loop",
-                reason=f"{count} bot answers rejected in a row",
+                reason=f"{count} bot answers rejected in a row{again}",
                 evidence=rejected.evidence,
                 score=float(count),
             )
@@ -96,15 +100,27 @@ def similarity(a: list[str], b: list[str]) -> float:
     return fuzz.token_set_ratio(" ".join(a), " ".join(b)) / 100
 
 
-def _repeat_hit(text: Text, history: list[Turn], settings: TriggerSettings) -> TriggerHit | None:
+def _same_as_before(
+    text: Text, history: list[Turn], settings: TriggerSettings
+) -> list[tuple[float, str]]:
+    """(similarity, text) of the earlier shopper messages this one repeats."""
     now = content(text.words)
     if len(set(now)) < 2:
-        return None
+        return []
     same = []
     for turn in _shopper_messages_since_agent(history):
         score = similarity(now, content(flat(turn.text).split()))
         if score >= settings.loop_similarity:
             same.append((score, turn.text))
+    return same
+
+
+def _repeats(text: Text, history: list[Turn], settings: TriggerSettings) -> int:
+    return len(_same_as_before(text, history, settings))
+
+
+def _repeat_hit(text: Text, history: list[Turn], settings: TriggerSettings) -> TriggerHit | None:
+    same = _same_as_before(text, history, settings)
     if len(same) < settings.loop_repeats:
         return None
     quoted = " | ".join(t.strip()[:80] for _, t in same[-settings.loop_repeats :])
