@@ -126,7 +126,9 @@ def questions(text: Text) -> list[str]:
     if listed:  # each item that asks is a question, "?" or not
         for item in listed:
             line = " ".join(words(item))
-            if len(line.split()) >= 2 and line not in found and _asks(item):
+            # "2) mudguards?": in a list, a one-word item with "?" asks too
+            enough = len(line.split()) >= 2 or "?" in item
+            if line and enough and line not in found and _asks(item):
                 found.append(line)
         return found
     for piece in _pieces(text.folded):
