@@ -332,3 +332,19 @@ def test_a_headache_from_worn_gear_that_pinches_is_a_fit_question(message: str) 
 def test_a_headache_from_something_taken_is_still_a_side_effect(message: str) -> None:
     result = run(message, vertical="general")
     assert "supplements.side_effects" in result.topics, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the saddle clamp snapped and my friend fell into a fence, who is liable for the repairs?",
+        "Are you liable for the damage the battery did to my hallway?",
+        "Wer haftet für den Schaden an meinem Auto?",
+    ],
+)
+def test_who_pays_for_harm_done_is_a_legal_question(message: str) -> None:
+    assert "global.legal_threat" in run(message, vertical="general").topics, message
+
+
+def test_who_pays_return_postage_is_not_a_legal_question() -> None:
+    assert "sensitive" not in [h.kind for h in run("who is responsible for return shipping?").hits]
