@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from agent.settings import TriggerSettings
 from agent.state import TriggerHit, Turn
 from agent.triggers.packs import word_list
-from agent.triggers.rules import Match, first_match, pack_rules
+from agent.triggers.rules import Match, Rule, first_match, pack_rules
 from agent.triggers.text import Text, flat
 
 _TYPO_DIFF = 75  # the words only one side has are typos of each other at or above this ratio
@@ -28,7 +28,19 @@ def rejection(text: Text, history: list[Turn]) -> Match | None:
     """Where this message says the previous bot answer did not help (only right after a bot line)."""
     if not text.flat or not _last_line_is_bot(history):
         return None
-    return first_match(pack_rules("loop"), text.flat)
+    return first_match(_rules("rejection"), text.flat)
+
+
+def _pushback(text: Text, history: list[Turn]) -> Match | None:
+    """ "ok but ...", "but ...": a rejection only when the question is asked again."""
+    if not text.flat or not _last_line_is_bot(history):
+        return None
+    return first_match(_rules("pushback"), text.flat)
+
+
+@cache
+def _rules(name: str) -> tuple[Rule, ...]:
+    return tuple(rule for rule in pack_rules("loop") if rule.name == name)
 
 
 def check(
@@ -41,8 +53,11 @@ def check(
         hits.append(repeated)
     rejected = rejection(text, history)
     # rejecting the answer and asking the same again ("no, that's parcels. how long for a
-    # BIKE?") is the answer failing twice: the shopper asked, and asks again
-    asked_again = bool(rejected) and _repeats(text, history, settings) >= 1
+    # BIKE?") is the answer failing twice: the shopper asked, and asks again; "ok but ..."
+    # rejects it only together with the question asked again
+    pushed = None if rejected else _pushback(text, history)
+    asked_again = bool(rejected or pushed) and _repeats(text, history, settings) >= 1
+    rejected = rejected or (pushed if asked_again else None)
     count = failed_answers + 1 + int(asked_again)
     if rejected and count >= settings.failed_answers:
         again = " (the question asked again)" if asked_again else ""

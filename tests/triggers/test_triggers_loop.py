@@ -191,3 +191,20 @@ def test_closing_replies_are_not_rejections(message: str) -> None:
 def test_a_rejection_with_a_new_question_needs_a_second_rejection() -> None:
     history = chat(("shopper", "where is my order?"), ("bot", "It ships tomorrow."))
     assert loop_hits("no, that's the old order. do you sell tyres?", history=history) == []
+
+
+def test_ok_but_rejects_only_when_the_question_comes_again() -> None:
+    history = chat(("shopper", "when does my parcel get here?"), ("bot", "Orders ship in 2 days."))
+    hits = loop_hits("ok but when will MY parcel get here", history=history)
+    assert hits and "asked again" in hits[0].reason
+    assert loop_hits("ok but do you sell gloves?", history=history) == []
+    assert not run("ok but do you sell gloves?", history=history).answer_rejected
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'm asking when it arrives", "no like how many hours of battery", "seriously, how long?"],
+)
+def test_restating_what_was_asked_is_a_rejection(message: str) -> None:
+    history = chat(("shopper", "how long does the battery last?"), ("bot", "It charges in 2h."))
+    assert run(message, history=history).answer_rejected, message
