@@ -120,3 +120,14 @@ def test_buying_for_a_company_or_club_is_a_business_order(message: str) -> None:
 )
 def test_buying_for_family_is_not_a_business_order(message: str) -> None:
     assert purchase_hits(message) == [], message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "We're kitting out a new gym and want a few rowing machines, who can quote?",
+        "could you help us put the order together for six bikes?",
+    ],
+)
+def test_an_institution_kitted_out_or_help_building_an_order_is_sales(message: str) -> None:
+    assert purchase_hits(message), message
