@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from agent.settings import TriggerSettings
 from agent.state import TriggerHit, Turn
 from agent.triggers.packs import word_list
-from agent.triggers.rules import Match, first_match, pack_rules
+from agent.triggers.rules import Match, Rule, first_match, pack_rules
 from agent.triggers.text import Text, flat
 
 _TYPO_DIFF = 75  # the words only one side has are typos of each other at or above this ratio
@@ -28,7 +28,19 @@ def rejection(text: Text, history: list[Turn]) -> Match | None:
     """Where this message says the previous bot answer did not help (only right after a bot line)."""
     if not text.flat or not _last_line_is_bot(history):
         return None
-    return first_match(pack_rules("loop"), text.flat)
+    return first_match(_rules("rejection"), text.flat)
+
+
+def _pushback(text: Text, history: list[Turn]) -> Match | None:
+    """ "ok but ...", "but ...": a rejection only when the question is asked again."""
+    if not text.flat or not _last_line_is_bot(history):
+        return None
+    return first_match(_rules("pushback"), text.flat)
+
+
+@cache
+def _rules(name: str) -> tuple[Rule, ...]:
+    return tuple(rule for rule in pack_rules("loop") if rule.name == name)
 
 
 def check(
@@ -40,12 +52,19 @@ def check(
     if repeated:
         hits.append(repeated)
     rejected = rejection(text, history)
-    if rejected and failed_answers + 1 >= settings.failed_answers:
-        count = failed_answers + 1
+    # rejecting the answer and asking the same again ("no, that's parcels. how long for a
+    # BIKE?") is the answer failing twice: the shopper asked, and asks again; "ok but ..."
+    # rejects it only together with the question asked again
+    pushed = None if rejected else _pushback(text, history)
+    asked_again = bool(rejected or pushed) and _repeats(text, history, settings) >= 1
+    rejected = rejected or (pushed if asked_again else None)
+    count = failed_answers + 1 + int(asked_again)
+    if rejected and count >= settings.failed_answers:
+        again = " (the question asked again)" if asked_again else ""
         hits.append(
             TriggerHit(
                 kind="loop",
-                reason=f"{count} bot answers rejected in a row",
+                reason=f"{count} bot answers rejected in a row{again}",
                 evidence=rejected.evidence,
                 score=float(count),
             )
@@ -96,15 +115,27 @@ def similarity(a: list[str], b: list[str]) -> float:
     return fuzz.token_set_ratio(" ".join(a), " ".join(b)) / 100
 
 
-def _repeat_hit(text: Text, history: list[Turn], settings: TriggerSettings) -> TriggerHit | None:
+def _same_as_before(
+    text: Text, history: list[Turn], settings: TriggerSettings
+) -> list[tuple[float, str]]:
+    """(similarity, text) of the earlier shopper messages this one repeats."""
     now = content(text.words)
     if len(set(now)) < 2:
-        return None
+        return []
     same = []
     for turn in _shopper_messages_since_agent(history):
         score = similarity(now, content(flat(turn.text).split()))
         if score >= settings.loop_similarity:
             same.append((score, turn.text))
+    return same
+
+
+def _repeats(text: Text, history: list[Turn], settings: TriggerSettings) -> int:
+    return len(_same_as_before(text, history, settings))
+
+
+def _repeat_hit(text: Text, history: list[Turn], settings: TriggerSettings) -> TriggerHit | None:
+    same = _same_as_before(text, history, settings)
     if len(same) < settings.loop_repeats:
         return None
     quoted = " | ".join(t.strip()[:80] for _, t in same[-settings.loop_repeats :])

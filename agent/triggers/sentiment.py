@@ -10,7 +10,10 @@ pack (packs/sentiment.toml) adds rules on the folded text, in EN/ES/FR/DE/PT:
 - ``complaint``: frustration or a complaint stated outright ("fed up", "this is
   unacceptable", "j'en ai marre"): a hit whatever the score;
 - ``distress``: weaker cues ("useless", "nobody answers"): a hit with a negative score;
-- ``acute_distress``: "I'm in tears", "estoy desesperada": a hit whatever the score.
+- ``acute_distress``: "I'm in tears", "estoy desesperada": a hit whatever the score;
+- sarcasm: praise (``lists.praise``: "Great.", "brilliant service as always", "cheers
+  for that") in a message about a failure that keeps happening (``lists.repeated_failure``:
+  "fourth weekend in a row", "late again"): a complaint, though VADER scores it positive.
 
 Slang VADER misreads ("killer deal") is blanked before scoring.
 """
@@ -81,8 +84,25 @@ def distress_cue(text: Text) -> Match | None:
 
 def complaint_cue(text: Text) -> Match | None:
     """Frustration or a complaint stated outright, in any supported language ("fed up",
-    "worst service ever", "estoy harta"): it needs no score."""
-    return _rule("complaint").find(text.folded)
+    "worst service ever", "estoy harta"), or said as sarcasm: it needs no score."""
+    return _rule("complaint").find(text.folded) or sarcasm(text)
+
+
+@cache
+def _listed(name: str) -> tuple[re.Pattern[str], ...]:
+    data = load_pack("sentiment")
+    where = f"packs/sentiment.toml: {name}"
+    return tuple(compile_pattern(p, data.macros, where) for p in data.lists.get(name, []))
+
+
+def sarcasm(text: Text) -> Match | None:
+    """Praise in a message about a failure that keeps happening: "Great. Third week in a
+    row without my order. Cheers for that." Either half alone is no complaint."""
+    folded = text.folded
+    failure = next((m for p in _listed("repeated_failure") if (m := p.search(folded))), None)
+    if failure is None or not any(p.search(folded) for p in _listed("praise")):
+        return None
+    return Match("sarcasm", failure.group(0), failure.start())
 
 
 def score(text: Text, settings: TriggerSettings, language: str = "en") -> Sentiment:
@@ -109,7 +129,12 @@ def check(text: Text, sentiment: Sentiment, settings: TriggerSettings) -> Trigge
     elif value < _NEGATIVE and is_shouting(text.raw):
         reason, evidence = "shouting with negative sentiment", text.raw
     elif complaint := complaint_cue(text):
-        reason, evidence = "the shopper states a complaint or frustration", complaint.evidence
+        reason = (
+            "praise around a failure that keeps happening (sarcasm)"
+            if complaint.rule == "sarcasm"
+            else "the shopper states a complaint or frustration"
+        )
+        evidence = complaint.evidence
     elif value < _NEGATIVE and (cue := distress_cue(text)):
         reason, evidence = "distress cue with negative sentiment", cue.evidence
     elif acute := _rule("acute_distress").find(text.folded):

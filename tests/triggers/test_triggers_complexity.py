@@ -74,3 +74,44 @@ def test_staying_on_one_topic_does_not_fire() -> None:
         ("shopper", "where is my order?"), ("shopper", "tracking number?"), ("shopper", "hello??")
     )
     assert complexity_hits("where is my parcel", history=history) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Three things: 1) is the rack included 2) mudguards? 3) can I collect on Saturday",
+        "a) do you deliver to Jersey b) does the lock come with two keys c) is there a kids size",
+        "Quick list:\n- what tyre pressure for gravel\n- is the bell included?\n- delivery to Cork?",
+    ],
+)
+def test_a_list_of_questions_counts_item_by_item(message: str) -> None:
+    assert complexity_hits(message), questions(Text(message))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What happened: 1) I ordered a bike 2) it arrived scratched 3) I emailed you. Help?",
+        "I ordered size 10. Then 2. Then 3. what now",
+        "Tried:\n- charging it\n- a reset\n- another cable\nstill dead",
+    ],
+)
+def test_lists_of_facts_or_stray_numbers_are_not_questions(message: str) -> None:
+    assert complexity_hits(message) == [], questions(Text(message))
+
+
+def test_indirect_questions_count() -> None:
+    message = (
+        "the lights flicker, and I'd like to know if you stock spare mounts"
+        " and how long a wheel true takes and what the tyre sizes are"
+    )
+    assert complexity_hits(message)
+
+
+def test_after_announcing_a_few_things_two_questions_are_enough() -> None:
+    history = chat(("shopper", "hello, I've got a couple of questions"), ("bot", "Sure, go on."))
+    message = "the saddle creaks. can I get it looked at on Monday? and do you sell seat posts?"
+    hits = complexity_hits(message, history=history)
+    assert hits and "couple of questions" in hits[0].reason
+    assert complexity_hits(message) == []  # without the announcement: two questions only
+    assert complexity_hits("where is my order?", history=history) == []

@@ -243,3 +243,32 @@ def test_accents_and_case_do_not_matter() -> None:
 )
 def test_typo_correction_rules(word: str, read_as: str) -> None:
     assert correct(word)[0] == read_as
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is there a technician I could talk to about my e-bike motor?",
+        "Can I speak with one of your workshop mechanics",
+        "I'd rather talk to a specialist about the frame size",
+        "is there an expert I can chat with?",
+        "¿Puedo hablar con un técnico sobre los frenos?",
+        "Je voudrais parler à un mécanicien, s'il vous plaît",
+        "Kann ich mit einem Techniker sprechen?",
+        "Quero falar com um mecânico",
+    ],
+)
+def test_a_person_named_by_role_is_a_request_for_a_person(message: str) -> None:
+    assert "explicit" in [h.kind for h in run(message).hits], message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Should I take it to a mechanic or can I adjust the brakes myself?",
+        "I spoke to a technician in store and he said the chain is worn",
+        "does the workshop have a mechanic who can fit mudguards?",
+    ],
+)
+def test_a_role_mentioned_without_asking_for_them_is_not_a_request(message: str) -> None:
+    assert "explicit" not in [h.kind for h in run(message).hits], message

@@ -163,3 +163,48 @@ def test_failed_answers_fire_at_the_configured_count() -> None:
 
 def test_a_rejection_without_a_bot_answer_never_fires() -> None:
     assert loop_hits("that doesn't help", failed_answers=5) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no, that's the warranty. what's the return window for shoes?",
+        "you're still not answering. what's the return window for shoes",
+        "I know but what's the return window for shoes",
+    ],
+)
+def test_rejecting_the_answer_and_asking_again_is_a_loop(message: str) -> None:
+    history = chat(
+        ("shopper", "what's the return window for shoes?"),
+        ("bot", "Shoes carry a one-year warranty."),
+    )
+    hits = loop_hits(message, history=history, failed_answers=0)
+    assert hits and "asked again" in hits[0].reason, message
+
+
+@pytest.mark.parametrize("message", ["no, that's all thanks", "no that's fine", "I know, thanks!"])
+def test_closing_replies_are_not_rejections(message: str) -> None:
+    history = chat(("shopper", "where is my order?"), ("bot", "It ships tomorrow."))
+    assert not run(message, history=history).answer_rejected, message
+
+
+def test_a_rejection_with_a_new_question_needs_a_second_rejection() -> None:
+    history = chat(("shopper", "where is my order?"), ("bot", "It ships tomorrow."))
+    assert loop_hits("no, that's the old order. do you sell tyres?", history=history) == []
+
+
+def test_ok_but_rejects_only_when_the_question_comes_again() -> None:
+    history = chat(("shopper", "when does my parcel get here?"), ("bot", "Orders ship in 2 days."))
+    hits = loop_hits("ok but when will MY parcel get here", history=history)
+    assert hits and "asked again" in hits[0].reason
+    assert loop_hits("ok but do you sell gloves?", history=history) == []
+    assert not run("ok but do you sell gloves?", history=history).answer_rejected
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'm asking when it arrives", "no like how many hours of battery", "seriously, how long?"],
+)
+def test_restating_what_was_asked_is_a_rejection(message: str) -> None:
+    history = chat(("shopper", "how long does the battery last?"), ("bot", "It charges in 2h."))
+    assert run(message, history=history).answer_rejected, message

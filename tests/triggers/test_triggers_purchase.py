@@ -94,3 +94,40 @@ def test_thresholds_come_from_settings() -> None:
 )
 def test_parse_number(digits: str, scale: str | None, value: float) -> None:
     assert parse_number(digits, scale) == value
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Queremos comprar ocho patinetes para nuestra empresa de reparto",
+        "Nous souhaitons acheter cinq vélos cargo pour notre société",
+        "Wir wollen zwölf Helme für unseren Verein bestellen",
+        "Queremos comprar bicicletas elétricas para a nossa empresa",
+        "we'd like to buy a few cargo bikes for our delivery riders",
+    ],
+)
+def test_buying_for_a_company_or_club_is_a_business_order(message: str) -> None:
+    assert purchase_hits(message), message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "quiero comprar una bicicleta para mi hija",
+        "I want to buy a helmet for my son",
+        "je veux acheter un antivol pour mon vélo",
+    ],
+)
+def test_buying_for_family_is_not_a_business_order(message: str) -> None:
+    assert purchase_hits(message) == [], message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "We're kitting out a new gym and want a few rowing machines, who can quote?",
+        "could you help us put the order together for six bikes?",
+    ],
+)
+def test_an_institution_kitted_out_or_help_building_an_order_is_sales(message: str) -> None:
+    assert purchase_hits(message), message

@@ -307,3 +307,44 @@ def test_several_topics_fire_together_global_first() -> None:
         "supplements.pregnancy",
         "supplements.side_effects",
     ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "these sunglasses give me a headache after an hour, can I swap them?",
+        "The new cap is too tight and I get a headache, do you have a bigger size?",
+        "el casco me da dolor de cabeza, ¿puedo cambiarlo por una talla más?",
+        "Der Helm drückt und verursacht Kopfschmerzen, kann ich ihn umtauschen?",
+    ],
+)
+def test_a_headache_from_worn_gear_that_pinches_is_a_fit_question(message: str) -> None:
+    assert "sensitive" not in [h.kind for h in run(message, vertical="general").hits], message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the gummies gave me a headache and nausea",
+        "my helmet is fine but the capsules give me headaches",
+    ],
+)
+def test_a_headache_from_something_taken_is_still_a_side_effect(message: str) -> None:
+    result = run(message, vertical="general")
+    assert "supplements.side_effects" in result.topics, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the saddle clamp snapped and my friend fell into a fence, who is liable for the repairs?",
+        "Are you liable for the damage the battery did to my hallway?",
+        "Wer haftet für den Schaden an meinem Auto?",
+    ],
+)
+def test_who_pays_for_harm_done_is_a_legal_question(message: str) -> None:
+    assert "global.legal_threat" in run(message, vertical="general").topics, message
+
+
+def test_who_pays_return_postage_is_not_a_legal_question() -> None:
+    assert "sensitive" not in [h.kind for h in run("who is responsible for return shipping?").hits]

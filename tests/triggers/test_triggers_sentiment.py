@@ -205,3 +205,30 @@ def test_reassurances_and_instructions_are_not_read_as_feelings() -> None:
     ):
         assert vader.polarity_scores(message)["compound"] < run(message).sentiment.compound
         assert sentiment_hits(message) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Honestly gutted, the wheels I waited a month for arrived buckled.",
+        "The paint chipped in a week. Really disappointing for the price.",
+        "Wonderful. Third delivery in a row that never turned up. Thanks a lot.",
+        "Fantastic service as always, my refund is late again.",
+        "Perfecto. Tercera semana seguida sin respuesta. Gracias por nada.",
+    ],
+)
+def test_disappointment_and_sarcasm_without_swearing_fire(message: str) -> None:
+    assert "sentiment" in [h.kind for h in run(message).hits], message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Brilliant service as always, can I book another bike fit?",
+        "Great, thanks! The second parcel arrived today.",
+        "I was gutted to miss the sale, will there be another one?",
+        "Is the battery really disappointing in the cold?",
+    ],
+)
+def test_praise_or_a_question_alone_is_not_sarcasm(message: str) -> None:
+    assert "sentiment" not in [h.kind for h in run(message).hits], message
