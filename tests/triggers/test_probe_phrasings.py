@@ -29,9 +29,10 @@ PROBES = Path(__file__).parent / "data" / "probe_phrasings.toml"
 HANDOFF = ("explicit", "sensitive", "account_action", "sentiment")
 
 # Least share of the held half's probes of a trigger that must fire it.
-# Measured 2026-12-05: 26/32, 14/16, 14/15, 17/19 (before the issue-11 changes: 25/32, 14/16,
-# 14/15, 16/19).
-HELD_FLOOR = {"account_action": 0.81, "explicit": 0.87, "sensitive": 0.93, "sentiment": 0.89}
+# Measured 2026-12-06: 28/32, 14/16, 14/15, 18/19, after the bank examples written for
+# promo codes, account access, delivery dates, indirect asks for a person, dosage and calm
+# complaints (2026-12-05: 26/32, 14/16, 14/15, 17/19; before issue 11: 25/32, 14/16, 14/15, 16/19).
+HELD_FLOOR = {"account_action": 0.87, "explicit": 0.87, "sensitive": 0.93, "sentiment": 0.94}
 # Most answerable probes (both halves) that may hand off.
 # Measured: 0 of 50 (before: 4 of 50).
 ANSWERABLE_CEILING = 0.0

@@ -175,6 +175,17 @@ def _sure(minilm_index: tuple[LocalMiniLM, IntentIndex], text: str) -> list[str]
             "compliance",
         ),
         ("there was something hard and sharp in the dog food", "sensitive", "compliance"),
+        # issue 11: a price problem on the shopper's own order goes to billing
+        (
+            "my voucher code got rejected at checkout and I paid full price",
+            "account_action",
+            "billing",
+        ),
+        ("the sale price wasn't applied to what I bought on Monday", "account_action", "billing"),
+        # an indirect ask for a person, and a reaction to a product
+        ("is there someone I could ring about this", "explicit", "general"),
+        ("can I be put through to a colleague", "explicit", "general"),
+        ("my eyes stung and went red after the cleanser", "sensitive", "compliance"),
     ],
 )
 def test_paraphrases_outside_the_banks_trigger_and_route_right(
@@ -202,6 +213,11 @@ def test_paraphrases_outside_the_banks_trigger_and_route_right(
         # the same product in another variant, before buying: a catalogue question
         "do you have the lamp in another color?",
         "is the same chair available in blue?",
+        # how-to questions next to the account actions: the knowledge base answers them
+        "where do I enter a voucher code",
+        "can I use a coupon on an item that's already reduced?",
+        "what should I do if I forget my password",
+        "do you deliver on Sundays?",
     ],
 )
 def test_answerable_questions_fire_no_trigger(minilm_index, text) -> None:
