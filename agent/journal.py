@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from langgraph.store.base import BaseStore, GetOp, Item, PutOp, SearchOp
@@ -57,6 +58,25 @@ def _received(entry: Entry) -> tuple[int, str]:
     return entry.received_ns, entry.message_id
 
 
+def _oldest_first(notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Owed notices, oldest message first."""
+    return sorted(notices, key=lambda n: (n["received_ns"], n["message_id"]))
+
+
+@dataclass(frozen=True)
+class Start:
+    """What :meth:`Journal.start` found at the start of a turn."""
+
+    done: Entry | None
+    """The reply already filed for this message (a retry), else None."""
+    entry: Entry
+    """The message as stored: accepted now, or by an earlier attempt."""
+    earlier: list[Entry]
+    """The conversation's other open messages (a killed process left them), oldest first."""
+    owed: list[dict[str, Any]]
+    """The replies the conversation still owes (:meth:`Journal.owed`), oldest first."""
+
+
 class Journal:
     """Accepted messages, their replies, and the notices a crash left owed."""
 
@@ -68,11 +88,17 @@ class Journal:
         return Entry(**found.value) if found else None
 
     def begin(self, entry: Entry) -> tuple[Entry | None, Entry, list[Entry]]:
+        """:meth:`start` without the owed notices: (done, entry, earlier)."""
+        started = self.start(entry)
+        return started.done, started.entry, started.earlier
+
+    def start(self, entry: Entry) -> Start:
         """The start of a turn in one read and (for a new message) one write: the reply
         already filed for this message (a retry: nothing else is done), else the message as
-        stored (accepted now, or earlier) and the conversation's other open messages,
-        oldest first. The same as :meth:`done`, :meth:`accept` and :meth:`open_entries`
-        called in turn, with two round trips instead of four."""
+        stored (accepted now, or earlier), the conversation's other open messages, oldest
+        first, and the replies it still owes (:meth:`owed`, without this message's). The
+        same as :meth:`done`, :meth:`accept`, :meth:`open_entries` and :meth:`owed` called
+        in turn, with two round trips instead of five."""
         cid, mid = entry.conversation_id, entry.message_id
         key = _key(cid, mid)
         found = self.store.batch(
@@ -80,11 +106,14 @@ class Journal:
                 GetOp(DONE, key),
                 GetOp(OPEN, key),
                 SearchOp(OPEN, filter={"conversation_id": cid}, limit=_PAGE),
+                SearchOp(NOTICES, filter={"conversation_id": cid}, limit=_PAGE),
             ]
         )
-        done, opened, page = found
+        done, opened, page, notices = found
         if isinstance(done, Item):
-            return Entry(**done.value), entry, []
+            return Start(Entry(**done.value), entry, [], [])
+        owing = notices if isinstance(notices, list) else []
+        owed = [i.value for i in owing if isinstance(i, Item) and i.key != key]
         if isinstance(opened, Item):
             entry = Entry(**opened.value)
         else:
@@ -95,7 +124,7 @@ class Journal:
             others = self.open_entries(cid)
         else:
             others = sorted((Entry(**i.value) for i in items), key=_received)
-        return None, entry, [e for e in others if e.message_id != mid]
+        return Start(None, entry, [e for e in others if e.message_id != mid], _oldest_first(owed))
 
     def accept(self, entry: Entry) -> Entry:
         """Store the message (once: a repeat of an open message returns the stored one)."""
@@ -108,9 +137,10 @@ class Journal:
         )
         return entry
 
-    def finish(self, entry: Entry, reply: dict[str, Any], *, owed: bool) -> None:
+    def finish(self, entry: Entry, reply: dict[str, Any], *, owed: bool) -> dict[str, Any] | None:
         """File the reply and close the message, in one transaction; ``owed``: until
-        :meth:`told`, the reply counts as not yet seen by the shopper."""
+        :meth:`told`, the reply counts as not yet seen by the shopper. Returns the notice
+        filed (as :meth:`owed` would list it), None when none was."""
         key = _key(entry.conversation_id, entry.message_id)
         ops = [
             PutOp(DONE, key, {**entry.model_dump(), "reply": reply}, index=False),
@@ -122,8 +152,10 @@ class Journal:
                 "message_id": entry.message_id,
                 "received_ns": entry.received_ns,
             }
-            ops.append(PutOp(NOTICES, key, {**notice, "reply": reply}, index=False))
+            notice = {**notice, "reply": reply}
+            ops.append(PutOp(NOTICES, key, notice, index=False))
         self.store.batch(ops)
+        return notice if owed else None
 
     def open_entries(self, cid: str | None = None) -> list[Entry]:
         """Messages accepted and not finished (all conversations, or one), oldest first."""
@@ -138,8 +170,9 @@ class Journal:
     def owed(self, cid: str | None = None) -> list[dict[str, Any]]:
         """Replies not yet seen (one conversation, or all), oldest message first."""
         where = {"conversation_id": cid} if cid is not None else None
-        found = [i.value for i in self.store.search(NOTICES, filter=where, limit=_PAGE)]
-        return sorted(found, key=lambda n: (n["received_ns"], n["message_id"]))
+        return _oldest_first(
+            [i.value for i in self.store.search(NOTICES, filter=where, limit=_PAGE)]
+        )
 
     def told(self, cid: str, mid: str) -> None:
         self.store.delete(NOTICES, _key(cid, mid))
@@ -153,5 +186,4 @@ class Journal:
         # may be read too, and is left out
         _, found = self.store.batch([PutOp(NOTICES, key, None), search])
         items = found if isinstance(found, list) else []
-        owed = [i.value for i in items if isinstance(i, Item) and i.key != key]
-        return sorted(owed, key=lambda n: (n["received_ns"], n["message_id"]))
+        return _oldest_first([i.value for i in items if isinstance(i, Item) and i.key != key])

@@ -473,14 +473,18 @@ class EscalationAgent:
                 held.enter_context(self._process_lock(cid))  # a database down: an error reply
                 held.callback(self._prune, cid)  # last, while the conversation is still held
                 # the message is durable before anything runs
-                done, entry, earlier = self.journal.begin(entry)
-                if done is not None:  # a retry: the same reply, nothing runs again
-                    return self._retold(done)
+                started = self.journal.start(entry)
+                if started.done is not None:  # a retry: the same reply, nothing runs again
+                    return self._retold(started.done)
+                entry = started.entry
                 crash_point("accepted")
-                for left in earlier:  # left by a killed process
-                    self._process(left, recovered=True)
+                # what the conversation owes: read at the start (the conversation is held, so
+                # only this turn adds to it), then each notice this turn files
+                owed = list(started.owed)
+                for left in started.earlier:  # left by a killed process
+                    self._process(left, recovered=True, owed=owed)
                 reply = self._process(entry, recovered=False, emit=emit)
-                return self._with_notice(cid, mid, reply)
+                return self._with_notice(cid, mid, reply, owed)
             except Exception:  # the runtime must survive anything a turn can throw
                 log.exception("turn failed for conversation %s", cid)  # redacted by the filter
                 return self._error_reply(cid, entry.text, entry.notes)
@@ -496,9 +500,17 @@ class EscalationAgent:
             language=say.language,
         )
 
-    def _process(self, entry: Entry, *, recovered: bool, emit: Emit | None = None) -> BotReply:
+    def _process(
+        self,
+        entry: Entry,
+        *,
+        recovered: bool,
+        emit: Emit | None = None,
+        owed: list[dict[str, Any]] | None = None,
+    ) -> BotReply:
         """Run one journaled message (unless its turn was saved before a crash), then file
-        its reply; a recovered turn's reply is owed to the shopper as a notice."""
+        its reply; a recovered turn's reply is owed to the shopper as a notice (appended to
+        ``owed``, when given)."""
         cid = entry.conversation_id
         config: RunnableConfig = {"configurable": {"thread_id": cid}}
         saved = self.graph.get_state(config)  # the one read of the checkpoint before the turn
@@ -513,7 +525,9 @@ class EscalationAgent:
                 log.exception("turn failed for conversation %s", cid)  # redacted by the filter
                 reply = self._rescue(cid, config, exc, entry)
         filed = reply.model_dump(mode="json", exclude={"handoff"})
-        self.journal.finish(entry, filed, owed=bool(reply.messages))  # owed until returned
+        notice = self.journal.finish(entry, filed, owed=bool(reply.messages))  # owed until told
+        if notice is not None and owed is not None:
+            owed.append(notice)
         crash_point("answered")
         if recovered and reply.messages:
             log.warning("conversation %s: message %s finished after a crash", cid, entry.message_id)
@@ -682,9 +696,14 @@ class EscalationAgent:
         self.journal.told(cid, done.message_id)  # if it was owed, this tells them
         return BotReply(**reply)
 
-    def _with_notice(self, cid: str, mid: str, reply: BotReply) -> BotReply:
-        """Message ``mid``'s reply, now told, with what a crash kept from the shopper."""
-        owed = self.journal.told_then_owed(cid, mid)
+    def _with_notice(
+        self, cid: str, mid: str, reply: BotReply, owing: list[dict[str, Any]]
+    ) -> BotReply:
+        """Message ``mid``'s reply, now told, with what a crash kept from the shopper
+        (``owing``: the conversation's owed notices, as :meth:`Journal.owed` lists them)."""
+        self.journal.told(cid, mid)
+        unique = {o["message_id"]: o for o in owing if o["message_id"] != mid}
+        owed = sorted(unique.values(), key=lambda o: (o["received_ns"], o["message_id"]))
         if not owed:
             return reply
         kept = [self._retold(Entry(**{**_OWED_SHELL, **o})) for o in owed]

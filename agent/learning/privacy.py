@@ -156,17 +156,9 @@ class KnownPersonal:
         """
         record = customer if isinstance(customer, Mapping) else {}
         out: dict[str, list[str]] = {f: [] for f in cls.__dataclass_fields__}
-        for key in _NAME_KEYS:
-            out["names"] += _name_variants(_text(record.get(key)))
-        for email in _texts(record.get("email"), record.get("emails")):
-            out["emails"].append(email)
-            out["names"] += _names_from_email(email)
-        out["phones"] += _texts(record.get("phone"), record.get("phones"), record.get("mobile"))
-        for key in _ADDRESS_KEYS:
-            out["addresses"] += _address_lines(record.get(key))
-        record_orders = record.get("orders")
-        all_orders = [*(record_orders if isinstance(record_orders, list) else []), *orders]
-        for order in all_orders:
+        if record:  # no record (an anonymous shopper, the usual first turn): nothing to read
+            cls._from_record(record, out)
+        for order in [*_orders(record), *orders]:
             if not isinstance(order, Mapping):
                 continue
             out["order_ids"] += _texts(*(order.get(k) for k in ("id", "order_id", "number")))
@@ -180,6 +172,18 @@ class KnownPersonal:
             if isinstance(line, str) and line:
                 _collect_from_text(line, out)
         return cls(**{f: _unique(values) for f, values in out.items()})
+
+    @staticmethod
+    def _from_record(record: Mapping[str, Any], out: dict[str, list[str]]) -> None:
+        """The names, emails, phones and addresses of the customer's record."""
+        for key in _NAME_KEYS:
+            out["names"] += _name_variants(_text(record.get(key)))
+        for email in _texts(record.get("email"), record.get("emails")):
+            out["emails"].append(email)
+            out["names"] += _names_from_email(email)
+        out["phones"] += _texts(record.get("phone"), record.get("phones"), record.get("mobile"))
+        for key in _ADDRESS_KEYS:
+            out["addresses"] += _address_lines(record.get(key))
 
 
 def scrub(text: str, known: KnownPersonal | None = None, *, keep: Iterable[str] = ()) -> Scrubbed:
@@ -290,6 +294,8 @@ def _apply(
         counts[det.kind] += 1
         return whole[: start - m.start()] + placeholder + whole[end - m.start() :]
 
+    if "[" not in text:  # no placeholder yet (every placeholder opens with "["): one part
+        return det.pattern.sub(replace, text) if text else text
     parts = _PLACEHOLDER.split(text)
     for i in range(0, len(parts), 2):  # even parts: text; odd parts: placeholders
         if parts[i]:
@@ -440,6 +446,12 @@ def _texts(*values: Any) -> list[str]:
     return out
 
 
+def _orders(record: Mapping[str, Any]) -> list[Any]:
+    """The orders a customer record lists (none when it lists none, or not as a list)."""
+    orders = record.get("orders")
+    return orders if isinstance(orders, list) else []
+
+
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for v in values:
@@ -456,6 +468,8 @@ def _strip_accents(text: str) -> str:
 
 def _name_variants(full: str) -> list[str]:
     """ "Dr. Dana van Reyes-Kim" -> the full name, "Dana", "Reyes-Kim", "Reyes", "Kim"."""
+    if not full:  # a record without this field (the usual case): nothing to search
+        return []
     words = [
         w.strip("'’-.")
         for w in re.findall(r"[^\W\d_][\w'’.-]*", full)

@@ -68,3 +68,21 @@ def test_told_then_owed_clears_this_notice_and_returns_the_others(store):
     assert [o["message_id"] for o in journal.owed("c1")] == ["m1", "m3"]  # m2 told
     assert [o["message_id"] for o in journal.owed("other")] == ["x"]
     assert journal.told_then_owed("c1", "m9") == owed  # nothing to clear
+
+
+def test_start_lists_what_the_conversation_still_owes_oldest_first(store):
+    journal = Journal(store)
+    for mid in ("m2", "m1"):
+        journal.finish(journal.accept(entry(mid)), {"kind": "answer", "id": mid}, owed=True)
+    journal.finish(journal.accept(entry("x", cid="other")), {"kind": "answer"}, owed=True)
+    started = journal.start(entry("m3"))
+    assert started.done is None and started.earlier == []
+    assert [o["message_id"] for o in started.owed] == ["m2", "m1"]  # in the order received
+    assert started.owed == journal.owed("c1")
+
+
+def test_finish_returns_the_notice_it_files(store):
+    journal = Journal(store)
+    notice = journal.finish(journal.accept(entry("m1")), {"kind": "answer"}, owed=True)
+    assert notice is not None and journal.owed("c1") == [notice]
+    assert journal.finish(journal.accept(entry("m2")), {"kind": "answer"}, owed=False) is None
