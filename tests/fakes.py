@@ -9,6 +9,7 @@ from langgraph.store.memory import InMemoryStore
 from agent.claims import content_words
 from agent.llm import Draft, HandoffFacts, HandoffNotes, Usage
 from agent.offline import OfflineBackend
+from knowledge.embeddings import Embedder
 from knowledge.models import Chunk, ScoredChunk
 from knowledge.vocabulary import words_of
 
@@ -133,3 +134,17 @@ class CountingStore(InMemoryStore):
     def batch(self, ops):  # type: ignore[override]
         self.batches += 1
         return super().batch(ops)
+
+
+class EmbeddingRetriever(LexicalRetriever):
+    """The lexical fake over the sample KB, plus the shipped embedder's query vectors (as the
+    vector store has); ``embedded`` lists the queries it embedded."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        super().__init__(SAMPLE_KB)
+        self.embedder = embedder
+        self.embedded: list[str] = []
+
+    def query_vectors(self, queries: list[str]) -> list[list[float]]:
+        self.embedded += queries
+        return self.embedder.embed(queries)

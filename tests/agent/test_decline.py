@@ -10,20 +10,7 @@ from agent.nodes.routes import after_verify
 from agent.runtime import EscalationAgent
 from agent.settings import Settings
 from knowledge.embeddings import LocalMiniLM
-from tests.fakes import SAMPLE_KB, LexicalRetriever
-
-
-class EmbeddingRetriever(LexicalRetriever):
-    """The lexical fake, plus the shipped embedder's query vectors (as the vector store has)."""
-
-    def __init__(self, embedder: LocalMiniLM) -> None:
-        super().__init__(SAMPLE_KB)
-        self.embedder = embedder
-        self.embedded: list[str] = []
-
-    def query_vectors(self, queries: list[str]) -> list[list[float]]:
-        self.embedded += queries
-        return self.embedder.embed(queries)
+from tests.fakes import SAMPLE_KB, EmbeddingRetriever, LexicalRetriever
 
 
 @pytest.fixture(scope="module")

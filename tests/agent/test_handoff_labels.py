@@ -20,18 +20,7 @@ from agent.triggers.banks import builtin_banks
 from agent.triggers.leaning import leaning
 from agent.triggers.nearest import index_for, thresholds_for
 from knowledge.embeddings import LocalMiniLM
-from tests.fakes import SAMPLE_KB, LexicalRetriever
-
-
-class EmbeddingRetriever(LexicalRetriever):
-    """The lexical fake, plus the shipped embedder's query vectors (as the vector store has)."""
-
-    def __init__(self, embedder: LocalMiniLM) -> None:
-        super().__init__(SAMPLE_KB)
-        self.embedder = embedder
-
-    def query_vectors(self, queries: list[str]) -> list[list[float]]:
-        return self.embedder.embed(queries)
+from tests.fakes import SAMPLE_KB, EmbeddingRetriever, LexicalRetriever
 
 
 @pytest.fixture(scope="module")
